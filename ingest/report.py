@@ -20,6 +20,7 @@ class IngestReport:
     seconds: float
     rebuilt_from: tuple[str, ...] = ()
     repaired: int = 0
+    sentences_embedded: int = 0
 
     @property
     def ok(self) -> bool:
@@ -57,6 +58,7 @@ class IngestReport:
             "errors": list(self.errors),
             "chunks_embedded": self.chunks_embedded,
             "chunks_total": self.chunks_total,
+            "sentences_embedded": self.sentences_embedded,
             "documents_total": self.documents_total,
             "seconds": round(self.seconds, 3),
             "rebuilt": bool(self.rebuilt_from),

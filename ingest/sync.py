@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ingest.chunk import chunk, chunk_id
 from ingest.clean import clean
@@ -21,7 +22,7 @@ from ingest.metadata import describe
 from ingest.report import IngestReport
 from ingest.settings import IngestSettings
 from vectorstore.embeddings import get_embedder
-from vectorstore.schema import ChunkRecord, DocumentRecord
+from vectorstore.schema import ChunkRecord, DocumentRecord, Span, sentence_id
 from vectorstore.store import Store
 
 Progress = Callable[[int, int, str], None]
@@ -34,34 +35,52 @@ class _Pending:
     loaded: LoadedDocument
     record: DocumentRecord
     chunks: list[ChunkRecord]
-    vectors: list[list[float]] = field(default_factory=list)
+    sentences: list[Span]
+    vectors: dict[tuple[str, int], list[float]] = field(default_factory=dict)
     replaces: bool = False
+
+    @property
+    def texts(self) -> list[tuple[tuple[str, int], str]]:
+        """What to embed: every chunk, and every distinct sentence (for evidence selection)."""
+        text = self.loaded.text
+        return [(("chunk", i), c.text) for i, c in enumerate(self.chunks)] + [
+            (("sentence", i), text[s:e]) for i, (s, e) in enumerate(self.sentences)
+        ]
 
 
 def ingest(
     settings: IngestSettings | None = None,
     paths: list[Path] | None = None,
     progress: Progress | None = None,
+    embedder: Any = None,
 ) -> IngestReport:
-    """Sync the documents folder (or the given paths inside it) into the store."""
+    """Sync the documents folder (or the given paths inside it) into the store.
+
+    `embedder` defaults to the model named by the settings; tests pass a small fake.
+    """
     settings = settings or IngestSettings()
     started = time.perf_counter()
     with ingest_lock(settings):
-        return _sync(settings, paths, progress or (lambda done, total, label: None), started)
+        return _sync(settings, paths, progress or (lambda done, total, label: None), started, embedder)
 
 
 def _sync(
-    settings: IngestSettings, paths: list[Path] | None, progress: Progress, started: float
+    settings: IngestSettings,
+    paths: list[Path] | None,
+    progress: Progress,
+    started: float,
+    embedder: Any,
 ) -> IngestReport:
     store_settings = settings.store
-    embedder = get_embedder(
+    embedder = embedder or get_embedder(
         store_settings.embedding_model, store_settings.query_threads, store_settings.embed_threads
     )
     store = Store.open(store_settings, store_settings.chunking, create=True)
     rebuilding = store.other_indexes()
     live = store.documents()
-    orphans = _orphans(store, live)
+    orphans, sentence_orphans = _orphans(store.chunk_keys(), live), _orphans(store.sentence_keys(), live)
     store.delete_chunks(orphans)
+    store.delete_sentences(sentence_orphans)
 
     files, errors = discover(settings.root, paths)
     scope = _scope(settings.root, paths)
@@ -72,6 +91,7 @@ def _sync(
     for source in deleted:
         store.remove_document(source)
         store.delete_chunks(store.chunk_ids_of(source))
+        store.delete_sentences(store.sentence_ids_of(source))
 
     unchanged: list[str] = []
     pending: list[_Pending] = []
@@ -88,24 +108,25 @@ def _sync(
         except DocumentError as exc:
             errors.append(str(exc))
 
-    embedded = _embed_and_commit(store, embedder, pending, settings, progress, errors)
-    changed = bool(deleted or embedded or orphans)
+    embedded = _embed_and_commit(store, embedder, pending, settings, progress)
+    changed = bool(deleted or embedded or orphans or sentence_orphans)
     if changed:
         store.bump_generation()
     dropped = store.drop_other_indexes() if rebuilding else []
-    committed = {p.record.source for p in pending if p.vectors or not p.chunks}
+    committed = {p.record.source for p in pending if p.vectors}
     return IngestReport(
         added=tuple(p.record.source for p in pending if not p.replaces and p.record.source in committed),
         updated=tuple(p.record.source for p in pending if p.replaces and p.record.source in committed),
         unchanged=tuple(unchanged),
         deleted=tuple(deleted),
         errors=tuple(errors),
-        chunks_embedded=embedded,
+        chunks_embedded=sum(len(p.chunks) for p in pending if p.record.source in committed),
+        sentences_embedded=embedded - sum(len(p.chunks) for p in pending),
         chunks_total=store.count(),
         documents_total=len(store.documents()),
         seconds=time.perf_counter() - started,
         rebuilt_from=tuple(dropped),
-        repaired=len(orphans),
+        repaired=len(orphans) + len(sentence_orphans),
     )
 
 
@@ -145,49 +166,57 @@ def _prepare(file: SourceFile, settings: IngestSettings, replaces: bool) -> _Pen
         encoding=loaded.encoding,
         ingested_at=time.time(),
     )
-    return _Pending(loaded=loaded, record=record, chunks=records, replaces=replaces)
+    sentences = sorted({span for piece in pieces for span in piece.sentences})
+    return _Pending(loaded=loaded, record=record, chunks=records, sentences=sentences, replaces=replaces)
 
 
 def _embed_and_commit(
     store: Store,
-    embedder,  # type: ignore[no-untyped-def]
+    embedder: Any,
     pending: list[_Pending],
     settings: IngestSettings,
     progress: Progress,
-    errors: list[str],
 ) -> int:
-    """Embed all new chunks in batches across documents; commit each document once complete."""
-    queue = [(doc, c) for doc in pending for c in doc.chunks]
+    """Embed all new texts in batches across documents; commit each document once complete."""
+    queue = [(doc, key, text) for doc in pending for key, text in doc.texts]
     total = len(queue)
     step = max(settings.store.embed_batch * 4, 1)
     done = 0
     progress(0, total, "embedding")
     for i in range(0, total, step):
         batch = queue[i : i + step]
-        vectors = embedder.embed_passages(
-            [c.text for _, c in batch], [c.title for _, c in batch], settings.store.embed_batch
-        )
-        for (doc, _), vector in zip(batch, vectors, strict=True):
-            doc.vectors.append(vector)
-            if len(doc.vectors) == len(doc.chunks):
-                _commit(store, doc, errors)
+        titles = [doc.record.title for doc, _, _ in batch]
+        vectors = embedder.embed_passages([t for _, _, t in batch], titles, settings.store.embed_batch)
+        for (doc, key, _), vector in zip(batch, vectors, strict=True):
+            doc.vectors[key] = vector
+            if len(doc.vectors) == len(doc.chunks) + len(doc.sentences):
+                _commit(store, doc)
         done += len(batch)
         progress(done, total, "embedding")
     return total
 
 
-def _commit(store: Store, doc: _Pending, errors: list[str]) -> None:
-    store.add_chunks(doc.chunks, doc.vectors)
+def _commit(store: Store, doc: _Pending) -> None:
+    """New version in, manifest switched, old version out: in that order (see module doc)."""
+    source, digest = doc.record.source, doc.record.doc_hash
+    sentence_ids = [sentence_id(source, digest, span) for span in doc.sentences]
+    store.add_sentences(
+        sentence_ids,
+        [(source, digest)] * len(sentence_ids),
+        [doc.vectors[("sentence", i)] for i in range(len(doc.sentences))],
+    )
+    store.add_chunks(doc.chunks, [doc.vectors[("chunk", i)] for i in range(len(doc.chunks))])
     store.put_document(doc.record)
-    keep = {c.id for c in doc.chunks}
-    store.delete_chunks(k for k in store.chunk_ids_of(doc.record.source) if k not in keep)
+    keep_chunks, keep_sentences = {c.id for c in doc.chunks}, set(sentence_ids)
+    store.delete_chunks(k for k in store.chunk_ids_of(source) if k not in keep_chunks)
+    store.delete_sentences(k for k in store.sentence_ids_of(source) if k not in keep_sentences)
 
 
-def _orphans(store: Store, live: dict[str, DocumentRecord]) -> list[str]:
-    """Chunks of no live document version: leftovers of an interrupted ingest."""
+def _orphans(keys: dict[str, tuple[str, str]], live: dict[str, DocumentRecord]) -> list[str]:
+    """Entries of no live document version: leftovers of an interrupted ingest."""
     return [
         key
-        for key, (source, digest) in store.chunk_keys().items()
+        for key, (source, digest) in keys.items()
         if source not in live or live[source].doc_hash != digest
     ]
 

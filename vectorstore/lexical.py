@@ -12,11 +12,12 @@ from vectorstore.text import tokenize
 class LexicalIndex:
     """BM25 (bm25s) over chunk texts. Build it when the store changes, query it many times."""
 
-    def __init__(self, ids: Sequence[str], texts: Sequence[str]):
+    def __init__(self, ids: Sequence[str], texts: Sequence[str], languages: Sequence[str] | None = None):
         import bm25s
 
         self.ids = list(ids)
-        corpus = [tokenize(t) or ["\u2205"] for t in texts]
+        langs = languages or ["en"] * len(self.ids)
+        corpus = [tokenize(t, lang) or ["\u2205"] for t, lang in zip(texts, langs, strict=True)]
         self._documents = len(corpus)
         self._df: Counter[str] = Counter(term for tokens in corpus for term in set(tokens))
         self._bm25 = bm25s.BM25()
@@ -32,9 +33,9 @@ class LexicalIndex:
         df = self._df.get(term, 0)
         return math.log(1 + (self._documents - df + 0.5) / (df + 0.5))
 
-    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+    def search(self, query: str, k: int, language: str = "en") -> list[tuple[str, float]]:
         """The k best chunk ids for the query with their BM25 scores (only positive scores)."""
-        tokens = [t for t in tokenize(query) if t in self._vocab]
+        tokens = [t for t in tokenize(query, language) if t in self._vocab]
         if not tokens or not self.ids:
             return []
         k = min(k, len(self.ids))

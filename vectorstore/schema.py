@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -91,3 +92,9 @@ class DocumentRecord:
             encoding=str(meta.get("encoding", "utf-8")),
             ingested_at=float(meta.get("ingested_at", 0.0)),
         )
+
+
+def sentence_id(source: str, doc_hash: str, span: Span) -> str:
+    """A stable id for one sentence of one document version."""
+    key = f"{source}\0{doc_hash}\0{span[0]}:{span[1]}"
+    return "s" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:31]

@@ -69,9 +69,11 @@ class Store:
         self.signature = signature(embedding_model, chunking)
         self.chunks_name = f"{base}-{self.signature}"
         self.manifest_name = f"{base}-{self.signature}-manifest"
+        self.sentences_name = f"{base}-{self.signature}-sentences"
         self.dimension = dimension
         self._chunks: Any = None
         self._manifest: Any = None
+        self._sentences: Any = None
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
@@ -81,17 +83,17 @@ class Store:
         """Open the index for this embedding model and chunking; create it when asked to."""
         store = cls(connect(settings), settings.collection, settings.embedding_model, chunking, dimension)
         names = store.collection_names()
-        if store.chunks_name in names and store.manifest_name in names:
-            store._chunks = store.client.get_collection(store.chunks_name, embedding_function=None)
-            store._manifest = store.client.get_collection(store.manifest_name, embedding_function=None)
+        parts = (store.chunks_name, store.manifest_name, store.sentences_name)
+        if all(name in names for name in parts):
+            store._chunks, store._manifest, store._sentences = (
+                store.client.get_collection(name, embedding_function=None) for name in parts
+            )
             store._check_record()
         elif create:
             meta = {"hnsw:space": "cosine", "embedding_model": store.embedding_model, "chunking": chunking}
-            store._chunks = store.client.get_or_create_collection(
-                store.chunks_name, metadata=meta, embedding_function=None
-            )
-            store._manifest = store.client.get_or_create_collection(
-                store.manifest_name, metadata=meta, embedding_function=None
+            store._chunks, store._manifest, store._sentences = (
+                store.client.get_or_create_collection(name, metadata=meta, embedding_function=None)
+                for name in parts
             )
         else:
             other = store.other_indexes()
@@ -113,7 +115,7 @@ class Store:
             name
             for name in self.collection_names()
             if name.startswith(prefix)
-            and not name.endswith("-manifest")
+            and not name.endswith(("-manifest", "-sentences"))
             and name != self.chunks_name
         )
 
@@ -121,7 +123,7 @@ class Store:
         """Delete indexes built another way; called once the new index is complete."""
         dropped = self.other_indexes()
         for name in dropped:
-            for victim in (name, f"{name}-manifest"):
+            for victim in (name, f"{name}-manifest", f"{name}-sentences"):
                 if victim in self.collection_names():
                     self.client.delete_collection(victim)
         return dropped
@@ -178,22 +180,44 @@ class Store:
         )
 
     def delete_chunks(self, ids: Iterable[str]) -> int:
-        batch = list(ids)
-        for i in range(0, len(batch), _PAGE):
-            self._chunks.delete(ids=batch[i : i + _PAGE])
-        return len(batch)
+        return _delete(self._chunks, ids)
+
+    # -- sentences (evidence selection compares the question with each sentence) ---------
+    def add_sentences(
+        self, ids: Sequence[str], sources: Sequence[tuple[str, str]], embeddings: Sequence[Sequence[float]]
+    ) -> None:
+        """Store sentence embeddings, each tagged with its (source, doc_hash)."""
+        if not ids:
+            return
+        self._sentences.upsert(
+            ids=list(ids),
+            embeddings=[list(e) for e in embeddings],
+            metadatas=[{"source": s, "doc_hash": h} for s, h in sources],
+        )
+
+    def sentence_vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """Stored embeddings of the given sentence ids (missing ids are left out)."""
+        if not ids:
+            return {}
+        got = self._sentences.get(ids=list(ids), include=["embeddings"])
+        vectors = got.get("embeddings")
+        if vectors is None:
+            return {}
+        return {i: list(map(float, v)) for i, v in zip(got["ids"], vectors, strict=True)}
+
+    def sentence_keys(self) -> dict[str, tuple[str, str]]:
+        """Every stored sentence id with its (source, doc_hash)."""
+        return _keys(self._sentences)
+
+    def sentence_ids_of(self, source: str) -> list[str]:
+        return list(self._sentences.get(where={"source": source}, include=[])["ids"])
+
+    def delete_sentences(self, ids: Iterable[str]) -> int:
+        return _delete(self._sentences, ids)
 
     def chunk_keys(self) -> dict[str, tuple[str, str]]:
         """Every stored chunk id with its (source, doc_hash)."""
-        keys: dict[str, tuple[str, str]] = {}
-        offset = 0
-        while True:
-            got = self._chunks.get(include=["metadatas"], limit=_PAGE, offset=offset)
-            for chunk_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
-                keys[chunk_id] = (str(meta["source"]), str(meta["doc_hash"]))
-            if len(got["ids"]) < _PAGE:
-                return keys
-            offset += _PAGE
+        return _keys(self._chunks)
 
     def all_chunks(self) -> list[ChunkRecord]:
         """Every stored chunk with its text (for the lexical index and the viewer)."""
@@ -239,3 +263,22 @@ class Store:
                 got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
             )
         ]
+
+
+def _keys(collection: Any) -> dict[str, tuple[str, str]]:
+    keys: dict[str, tuple[str, str]] = {}
+    offset = 0
+    while True:
+        got = collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
+        for item_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+            keys[item_id] = (str(meta["source"]), str(meta["doc_hash"]))
+        if len(got["ids"]) < _PAGE:
+            return keys
+        offset += _PAGE
+
+
+def _delete(collection: Any, ids: Iterable[str]) -> int:
+    batch = list(ids)
+    for i in range(0, len(batch), _PAGE):
+        collection.delete(ids=batch[i : i + _PAGE])
+    return len(batch)

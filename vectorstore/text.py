@@ -30,19 +30,25 @@ STOPWORDS = frozenset(
 _PYSBD_LANGUAGES = {"en", "da", "de", "es", "fr", "it", "nl", "pl", "ru", "ja", "zh", "ar", "el"}
 
 
-def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens without accents' variants or function words, lightly stemmed."""
+_SNOWBALL = {
+    "en": "english", "da": "danish", "de": "german", "nl": "dutch", "sv": "swedish",
+    "no": "norwegian", "fr": "french", "es": "spanish", "it": "italian", "pt": "portuguese",
+    "fi": "finnish", "ru": "russian",
+}  # fmt: skip
+
+
+def tokenize(text: str, language: str = "en") -> list[str]:
+    """Lower-case, stemmed word tokens without function words (for BM25 and overlap checks)."""
     folded = unicodedata.normalize("NFKC", text).lower()
-    return [_stem(w) for w in _WORD.findall(folded) if w not in STOPWORDS and len(w) > 1 or w.isdigit()]
+    words = [w for w in _WORD.findall(folded) if (w not in STOPWORDS and len(w) > 1) or w.isdigit()]
+    return _stemmer(_SNOWBALL.get(language, "english")).stemWords(words)
 
 
-def _stem(word: str) -> str:
-    # Plural and possessive endings only: enough to match "talks"/"talk", "Taliban's"/"Taliban".
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
+@lru_cache(maxsize=16)
+def _stemmer(name: str):  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer(name, 10000)
 
 
 def split_sentences(text: str, start: int, end: int, language: str = "en") -> list[Span]:

@@ -1,0 +1,219 @@
+"""The assistant: question → standalone question → hybrid retrieval → evidence sentences →
+a short cited draft from the local LLM → every sentence checked → a frozen `Answer`.
+
+When the evidence is too weak the model is not asked at all, and when no sentence of its draft
+survives the check the answer is an honest "not found" with no citations.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from assistant.evidence import select_evidence
+from assistant.language import not_found_message, question_language
+from assistant.llm import ChatBackend, make_backend
+from assistant.prompt import NOT_FOUND, answer_messages, rewrite_messages
+from assistant.retrieve import HybridSearcher, SearchResult
+from assistant.settings import AssistantSettings
+from assistant.types import Answer, Evidence, Passage, Timings
+from assistant.verify import verify
+from vectorstore.errors import AssistantError
+from vectorstore.schema import sentence_id
+
+History = Sequence[dict[str, str]]
+
+_DEPENDS_ON_HISTORY = re.compile(
+    r"\b(he|she|him|her|his|hers|it|its|they|them|their|this|that|these|those|there|then|"
+    r"the same|why|han|hun|ham|hans|hendes|det|den|de|dem|deres|der|dengang)\b",
+    re.IGNORECASE,
+)
+
+
+class EmptyQuestionError(AssistantError):
+    """The question was empty."""
+
+
+class AnswerStream:
+    """Text deltas as the model writes them; `.answer` holds the checked Answer afterwards."""
+
+    def __init__(self, steps: Iterator[str | Answer]):
+        self._steps = steps
+        self.answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        for step in self._steps:
+            if isinstance(step, Answer):
+                self.answer = step
+            else:
+                yield step
+
+
+class Assistant:
+    """Answers questions from the ingested collection only, with verified citations."""
+
+    def __init__(
+        self,
+        settings: AssistantSettings | None = None,
+        *,
+        searcher: HybridSearcher | None = None,
+        llm: ChatBackend | None = None,
+    ):
+        self.settings = settings or AssistantSettings()
+        self.searcher = searcher or HybridSearcher(self.settings)
+        self.llm: Any = llm or make_backend(self.settings)
+
+    def ask(self, question: str, history: History | None = None) -> Answer:
+        """Answer a question; `history` is the conversation so far as role/content dicts."""
+        stream = self.stream(question, history)
+        for _ in stream:
+            pass
+        assert stream.answer is not None
+        return stream.answer
+
+    def stream(self, question: str, history: History | None = None) -> AnswerStream:
+        """Like ask(), but yields the draft as it is generated; read `.answer` at the end."""
+        if not question or not question.strip():
+            raise EmptyQuestionError("the question is empty: ask something about the collection")
+        return AnswerStream(self._run(question.strip(), list(history or [])))
+
+    def search(self, query: str, k: int | None = None) -> SearchResult:
+        """Retrieval only: the best passages for a query."""
+        language = question_language(query, self.searcher.languages())
+        return self.searcher.search(query, k or self.settings.passages, language)
+
+    # -- the pipeline ----------------------------------------------------------------------
+    def _run(self, question: str, history: list[dict[str, str]]) -> Iterator[str | Answer]:
+        started = time.perf_counter()
+        language = question_language(question, self.searcher.languages())
+        standalone, rewrite_ms = self._standalone(question, history)
+        result = self.searcher.search(standalone, max(5, self.settings.passages), language)
+        similarity = self._sentence_similarity(result)
+        evidence = select_evidence(
+            standalone,
+            language,
+            result.passages,
+            self._idf,
+            similarity,
+            max_passages=self.settings.evidence_passages,
+            max_sentences=self.settings.evidence_sentences,
+            max_chars=self.settings.evidence_chars,
+        )
+        base = dict(
+            question=question,
+            standalone_question=standalone,
+            passages=result.passages,
+            language=language,
+            evidence=tuple(evidence),
+        )
+        if not evidence or result.best_dense < self.settings.min_relevance:
+            elapsed = (time.perf_counter() - started) * 1000
+            timings = Timings(result.retrieve_ms, elapsed, elapsed, rewrite_ms)
+            yield self._refusal(base, timings, reason="no passage is close enough to the question")
+            return
+
+        messages = answer_messages(standalone, evidence, language)
+        draft, shown, first_token_ms = "", 0, 0.0
+        for delta in self.llm.stream(messages, self.settings.max_answer_tokens):
+            if not draft:
+                first_token_ms = (time.perf_counter() - started) * 1000
+            draft += delta
+            head = draft.strip()
+            if NOT_FOUND.startswith(head) or head.startswith(NOT_FOUND):
+                continue  # a refusal is shown as one, not streamed as model output
+            yield draft[shown:]
+            shown = len(draft)
+        checked = verify(
+            draft,
+            standalone,
+            evidence,
+            language,
+            self._idf,
+            min_support=self.settings.min_support,
+            cross_check=self._cross_check(similarity),
+        )
+        timings = Timings(
+            retrieve_ms=result.retrieve_ms,
+            first_token_ms=first_token_ms,
+            total_ms=(time.perf_counter() - started) * 1000,
+            rewrite_ms=rewrite_ms,
+        )
+        extra = dict(draft=draft, checks=checked.checks, prompt_tokens=self.llm.count_tokens(messages))
+        if not checked.found:
+            yield self._refusal(base, timings, **extra)
+            return
+        yield Answer(
+            text=checked.text,
+            found=True,
+            citations=checked.citations,
+            timings=timings,
+            **base,  # type: ignore[arg-type]
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def _refusal(self, base: dict[str, Any], timings: Timings, reason: str = "", **extra: Any) -> Answer:
+        return Answer(
+            text=not_found_message(base["language"]),
+            found=False,
+            citations=(),
+            timings=timings,
+            **base,
+            **extra,
+        )
+
+    def _standalone(self, question: str, history: list[dict[str, str]]) -> tuple[str, float]:
+        """The question rewritten to stand alone, when it leans on the conversation."""
+        if not any(m.get("role") == "user" for m in history) or not _DEPENDS_ON_HISTORY.search(question):
+            return question, 0.0
+        started = time.perf_counter()
+        rewritten = "".join(self.llm.stream(rewrite_messages(question, history), 48, stop=["\n"]))
+        rewritten = rewritten.strip().strip('"').strip()
+        rewritten = re.sub(r"^(rewritten|follow-up|question)\s*:\s*", "", rewritten, flags=re.I)
+        elapsed = (time.perf_counter() - started) * 1000
+        if rewritten.endswith("?") and len(rewritten) <= 4 * len(question) + 200:
+            return rewritten, elapsed
+        # The model answered instead of rewriting: let the previous question carry the context.
+        previous = next(m["content"] for m in reversed(history) if m.get("role") == "user")
+        return f"{previous.strip()} {question}", elapsed
+
+    def _idf(self, term: str) -> float:
+        lexical = self.searcher._lexical
+        return lexical.idf(term) if lexical is not None else 1.0
+
+    def _sentence_similarity(self, result: SearchResult) -> Any:
+        """Cosine similarity of the question to each candidate sentence, from stored vectors."""
+        if not result.query_vector:
+            return None
+        keys: dict[tuple[str, int, int], str] = {}
+        for passage in result.passages[: self.settings.evidence_passages]:
+            for span in passage.sentences:
+                keys[(passage.source, *span)] = sentence_id(passage.source, passage.doc_hash, span)
+        vectors = self.searcher.store.sentence_vectors(list(dict.fromkeys(keys.values())))
+        query = result.query_vector
+
+        def similarity(passage: Passage, span: tuple[int, int]) -> float:
+            vector = vectors.get(keys.get((passage.source, *span), ""))
+            return sum(a * b for a, b in zip(query, vector, strict=True)) if vector else 0.0
+
+        return similarity
+
+    def _cross_check(self, similarity: Any) -> Any:
+        """Meaning-level support of a claim by a sentence in another language."""
+        embedder = self.searcher.embedder
+        store = self.searcher.store
+
+        def check(text: str, evidence: Evidence) -> float:
+            doc = self.searcher.documents().get(evidence.source)
+            if doc is None:
+                return 0.0
+            key = sentence_id(evidence.source, doc.doc_hash, (evidence.start, evidence.end))
+            stored = store.sentence_vectors([key]).get(key)
+            if not stored:
+                return 0.0
+            claim = embedder.embed_query(text)
+            return sum(a * b for a, b in zip(claim, stored, strict=True))
+
+        return check
+

@@ -1,0 +1,46 @@
+"""Assistant settings in one typed place, read from ASSISTANT_* variables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vectorstore.settings import StoreSettings, env_float, env_int, env_str
+
+
+@dataclass(frozen=True)
+class AssistantSettings:
+    """How the assistant retrieves, selects evidence, generates and checks."""
+
+    llm_model: str = field(
+        default_factory=lambda: env_str("LLM_MODEL", "qwen2.5-coder-1.5b-instruct-q4_k_m")
+    )
+    """A bundled model name or the path of any GGUF file (ASSISTANT_LLM_MODEL)."""
+    llm_url: str = field(default_factory=lambda: env_str("LLM_URL", ""))
+    """An OpenAI-compatible server (http://127.0.0.1:8080/v1) instead of the in-process model."""
+    llm_threads: int = field(default_factory=lambda: env_int("LLM_THREADS", 2))
+    """CPU threads for generation (ASSISTANT_LLM_THREADS)."""
+    llm_context: int = field(default_factory=lambda: env_int("LLM_CONTEXT", 2048))
+    """Context window in tokens (ASSISTANT_LLM_CONTEXT)."""
+    max_answer_tokens: int = field(default_factory=lambda: env_int("MAX_ANSWER_TOKENS", 120))
+    """Longest answer the model may write (ASSISTANT_MAX_ANSWER_TOKENS)."""
+    passages: int = field(default_factory=lambda: env_int("PASSAGES", 6))
+    """Passages returned by retrieval, best first (ASSISTANT_PASSAGES)."""
+    candidates: int = field(default_factory=lambda: env_int("CANDIDATES", 30))
+    """Candidates each of dense and BM25 search feed into fusion (ASSISTANT_CANDIDATES)."""
+    dense_weight: float = field(default_factory=lambda: env_float("DENSE_WEIGHT", 1.0))
+    """Weight of the dense ranking in reciprocal rank fusion (ASSISTANT_DENSE_WEIGHT)."""
+    lexical_weight: float = field(default_factory=lambda: env_float("LEXICAL_WEIGHT", 1.0))
+    """Weight of the BM25 ranking in reciprocal rank fusion (ASSISTANT_LEXICAL_WEIGHT)."""
+    rrf_k: int = field(default_factory=lambda: env_int("RRF_K", 60))
+    """The k of reciprocal rank fusion (ASSISTANT_RRF_K)."""
+    evidence_passages: int = field(default_factory=lambda: env_int("EVIDENCE_PASSAGES", 4))
+    """Passages whose sentences compete to reach the prompt (ASSISTANT_EVIDENCE_PASSAGES)."""
+    evidence_sentences: int = field(default_factory=lambda: env_int("EVIDENCE_SENTENCES", 6))
+    """Numbered sentences given to the model (ASSISTANT_EVIDENCE_SENTENCES)."""
+    evidence_chars: int = field(default_factory=lambda: env_int("EVIDENCE_CHARS", 900))
+    """Character budget of the evidence in the prompt (ASSISTANT_EVIDENCE_CHARS)."""
+    min_relevance: float = field(default_factory=lambda: env_float("MIN_RELEVANCE", 0.35))
+    """Below this dense similarity of the best passage the assistant refuses without asking the model."""
+    min_support: float = field(default_factory=lambda: env_float("MIN_SUPPORT", 0.5))
+    """Share of an answer sentence's content words its cited sentence must contain."""
+    store: StoreSettings = field(default_factory=StoreSettings)

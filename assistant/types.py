@@ -1,0 +1,136 @@
+"""The assistant's results: frozen dataclasses that serialize to the CLI's JSON contract."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk. `text == document_text[start:end]` of the file named by `source`."""
+
+    source: str
+    title: str
+    start: int
+    end: int
+    text: str
+    score: float
+    date: str = ""
+    language: str = ""
+    chunk_id: str = ""
+    doc_hash: str = ""
+    dense: float = 0.0
+    lexical: float = 0.0
+    sentences: tuple[tuple[int, int], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "score": round(self.score, 6),
+        }
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One sentence given to the model, numbered `n` in the prompt."""
+
+    n: int
+    source: str
+    title: str
+    start: int
+    end: int
+    text: str
+    score: float
+    language: str
+    passage: int  # index into Answer.passages
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited span: the exact sentence(s) of the source that support the answer."""
+
+    n: int
+    source: str
+    title: str
+    start: int
+    end: int
+    text: str
+    verdict: str = "supported"  # supported | partial
+    support: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n": self.n,
+            "source": self.source,
+            "title": self.title,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Milliseconds spent, from the moment the question arrived."""
+
+    retrieve_ms: float = 0.0
+    first_token_ms: float = 0.0
+    total_ms: float = 0.0
+    rewrite_ms: float = 0.0
+
+    def to_dict(self) -> dict[str, float]:
+        return {k: round(v, 1) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class Check:
+    """The verdict on one sentence of the model's draft."""
+
+    sentence: str
+    cited: tuple[int, ...]
+    verdict: str  # supported | unsupported | dropped
+    support: float
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer with its citations, the passages it came from, and how it was made."""
+
+    question: str
+    text: str
+    found: bool
+    standalone_question: str
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    timings: Timings
+    language: str = "en"
+    evidence: tuple[Evidence, ...] = ()
+    draft: str = ""
+    checks: tuple[Check, ...] = ()
+    prompt_tokens: int = 0
+    conflicts: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The CLI's JSON object (the documented contract), plus a `details` block."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "found": self.found,
+            "standalone_question": self.standalone_question,
+            "citations": [c.to_dict() for c in self.citations],
+            "passages": [p.to_dict() for p in self.passages],
+            "timings": self.timings.to_dict(),
+            "language": self.language,
+            "details": {
+                "draft": self.draft,
+                "prompt_tokens": self.prompt_tokens,
+                "checks": [asdict(c) for c in self.checks],
+                "evidence": [asdict(e) for e in self.evidence],
+            },
+        }

@@ -1,0 +1,191 @@
+"""Check the model's draft sentence by sentence against the evidence it cites, and repair it.
+
+Every sentence must be supported by the sentence it cites: its rare words and every number in it
+must be there. A sentence citing the wrong source is re-cited to the one that supports it; one
+with no support anywhere is dropped. A reply that is only a marker ("[2]") becomes the cited
+sentence itself. Citations are renumbered 1..n in order of appearance and point at the exact
+sentence span, so a click highlights the sentence, not the whole chunk.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.evidence import Idf
+from assistant.prompt import NOT_FOUND
+from assistant.types import Check, Citation, Evidence
+from vectorstore.text import split_sentences, tokenize
+
+CrossCheck = Callable[[str, Evidence], float]
+
+_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_REFUSAL = re.compile(
+    r"not found|not (?:mentioned|provided|stated|specified|available)|do(?:es)? not (?:contain|say|mention|"
+    r"provide|answer)|no information|cannot (?:find|answer|be answered)|ikke fundet|fremgår ikke",
+    re.IGNORECASE,
+)
+_WORDY = re.compile(r"^(?:according to (?:the )?sources?\s*\d*,?\s*|answer:\s*)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Verified:
+    """The checked answer: text with renumbered markers, its citations, and the verdicts."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    checks: tuple[Check, ...]
+    found: bool
+
+
+def verify(
+    draft: str,
+    question: str,
+    evidence: Sequence[Evidence],
+    language: str,
+    idf: Idf,
+    *,
+    min_support: float = 0.5,
+    cross_check: CrossCheck | None = None,
+    cross_threshold: float = 0.6,
+) -> Verified:
+    """Keep the supported sentences of the draft, each citing the evidence that supports it."""
+    by_n = {e.n: e for e in evidence}
+    kept: list[tuple[str, list[Evidence]]] = []
+    checks: list[Check] = []
+    for sentence in _sentences(draft):
+        cited = [by_n[n] for n in _markers(sentence) if n in by_n]
+        text = _clean(_MARKER.sub("", sentence))
+        if not _has_words(text):
+            if cited:  # a bare "[2]": the cited sentence is the answer
+                kept.append((cited[0].text, cited[:1]))
+                checks.append(Check(sentence, tuple(e.n for e in cited), "repaired", 1.0, "marker only"))
+            continue
+        if _REFUSAL.search(text) or NOT_FOUND.lower() in text.lower():
+            checks.append(Check(sentence, tuple(e.n for e in cited), "dropped", 0.0, "says not found"))
+            continue
+        verdict = _support(text, question, cited, evidence, language, idf, min_support)
+        if verdict is None and cross_check is not None:
+            verdict = _cross(text, cited, evidence, language, cross_check, cross_threshold)
+        if verdict is None:
+            checks.append(Check(sentence, tuple(e.n for e in cited), "unsupported", 0.0, "no source says this"))
+            continue
+        support, supporters, reason = verdict
+        kept.append((text, supporters))
+        checks.append(Check(sentence, tuple(e.n for e in supporters), "supported", support, reason))
+    text, citations = _renumber(kept)
+    return Verified(text=text, citations=citations, checks=tuple(checks), found=bool(kept))
+
+
+def support(text: str, question: str, cited: Sequence[Evidence], language: str, idf: Idf) -> float:
+    """How well the cited sentences carry the claim: idf-weighted share of its new words found,
+    or 0 when a number in the claim appears in none of them."""
+    if not cited:
+        return 0.0
+    source = " ".join(e.text for e in cited)
+    if not _numbers(text) <= _numbers(source) | _numbers(question):
+        return 0.0
+    asked = set(tokenize(question, language))
+    terms = set(tokenize(text, language)) - asked
+    if not terms:
+        return 0.5 if set(tokenize(text, language)) & set(tokenize(source, language)) else 0.0
+    found = set(tokenize(source, language)) | set(tokenize(source, cited[0].language or "en"))
+    total = sum(idf(t) for t in terms)
+    return sum(idf(t) for t in terms & found) / total if total else 0.0
+
+
+def _support(
+    text: str,
+    question: str,
+    cited: list[Evidence],
+    evidence: Sequence[Evidence],
+    language: str,
+    idf: Idf,
+    threshold: float,
+) -> tuple[float, list[Evidence], str] | None:
+    if cited:
+        score = support(text, question, cited, language, idf)
+        if score >= threshold:
+            narrowed = [e for e in cited if support(text, question, [e], language, idf) > 0] or cited
+            return score, narrowed, "cited source supports it"
+    ranked = sorted(
+        ((support(text, question, [e], language, idf), e) for e in evidence), key=lambda x: -x[0]
+    )
+    if ranked and ranked[0][0] >= threshold:
+        reason = "citation corrected" if cited else "citation added"
+        return ranked[0][0], [ranked[0][1]], reason
+    return None
+
+
+def _cross(
+    text: str,
+    cited: list[Evidence],
+    evidence: Sequence[Evidence],
+    language: str,
+    cross_check: CrossCheck,
+    threshold: float,
+) -> tuple[float, list[Evidence], str] | None:
+    """Meaning-level check for a claim drawn from a source in another language."""
+    foreign = [e for e in (cited or list(evidence)) if e.language and e.language != language]
+    best = max(((cross_check(text, e), e) for e in foreign), key=lambda x: x[0], default=None)
+    if best and best[0] >= threshold and _numbers(text) <= _numbers(best[1].text):
+        return best[0], [best[1]], "supported across languages"
+    return None
+
+
+def _renumber(kept: list[tuple[str, list[Evidence]]]) -> tuple[str, tuple[Citation, ...]]:
+    numbers: dict[tuple[str, int, int], int] = {}
+    citations: list[Citation] = []
+    parts: list[str] = []
+    for text, supporters in kept:
+        marks = []
+        for e in supporters:
+            key = (e.source, e.start, e.end)
+            if key not in numbers:
+                numbers[key] = len(numbers) + 1
+                citations.append(Citation(numbers[key], e.source, e.title, e.start, e.end, e.text))
+            marks.append(f"[{numbers[key]}]")
+        body = text.rstrip()
+        ending = "" if body.endswith((".", "!", "?", "…", "\"", "”")) else "."
+        parts.append(f"{body}{ending} {''.join(dict.fromkeys(marks))}".strip())
+    return " ".join(parts), tuple(citations)
+
+
+def _sentences(draft: str) -> list[str]:
+    """The draft's sentences, each with the markers that follow it attached."""
+    draft = draft.strip()
+    if not draft:
+        return []
+    spans = split_sentences(draft, 0, len(draft))
+    out: list[str] = []
+    for start, end in spans:
+        piece = draft[start:end].strip()
+        if out and _MARKER.fullmatch(piece.replace(" ", "")):
+            out[-1] += " " + piece
+        elif out and re.fullmatch(r"(\[\d+\]\s*)+", piece):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
+
+
+def _markers(sentence: str) -> list[int]:
+    numbers: list[int] = []
+    for group in _MARKER.findall(sentence):
+        numbers.extend(int(n) for n in re.split(r"[,;]\s*", group) if n.strip().isdigit())
+    return list(dict.fromkeys(numbers))
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"\s+([.,;:!?])", r"\1", " ".join(text.split()))
+    return _WORDY.sub("", text).strip()
+
+
+def _has_words(text: str) -> bool:
+    return bool(re.search(r"\w{2,}", text))
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
