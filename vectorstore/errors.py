@@ -19,3 +19,7 @@ class IndexMismatchError(AssistantError):
 
 class IngestLockedError(AssistantError):
     """Another ingest holds the store's lock."""
+
+
+class StoreUnavailableError(AssistantError):
+    """The Chroma server named by ASSISTANT_CHROMA_URL does not answer."""

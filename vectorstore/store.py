@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from vectorstore.errors import EmptyIndexError, IndexMismatchError
+from vectorstore.errors import EmptyIndexError, IndexMismatchError, StoreUnavailableError
 from vectorstore.schema import ChunkRecord, DocumentRecord
 from vectorstore.settings import StoreSettings
 
@@ -47,13 +47,20 @@ def connect(settings: StoreSettings) -> Any:
 
     chroma_settings = Settings(anonymized_telemetry=False, allow_reset=False)
     if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        return chromadb.HttpClient(
-            host=url.hostname or "127.0.0.1",
-            port=url.port or 8000,
-            ssl=url.scheme == "https",
-            settings=chroma_settings,
-        )
+        raw = settings.chroma_url.strip()
+        url = urlparse(raw if "://" in raw else f"http://{raw}")
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname or "127.0.0.1",
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except ValueError:  # chromadb's "Could not connect to a Chroma server"
+            raise StoreUnavailableError(
+                f"no Chroma server answers at {raw}; start one with "
+                "'chroma run --path DIR --host 127.0.0.1 --port 8000' or unset ASSISTANT_CHROMA_URL"
+            ) from None
     settings.path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.path), settings=chroma_settings)
 
