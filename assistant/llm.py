@@ -6,7 +6,10 @@ can paint before the weights are read.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
+import os
 import threading
 import urllib.error
 import urllib.request
@@ -30,7 +33,9 @@ class ChatBackend(Protocol):
 
     name: str
 
-    def stream(self, messages: Messages, max_tokens: int, stop: Sequence[str] = ()) -> Iterator[str]:
+    def stream(
+        self, messages: Messages, max_tokens: int, stop: Sequence[str] = ()
+    ) -> Iterator[str]:
         """Text deltas of the reply, greedy (temperature 0)."""
         ...
 
@@ -85,7 +90,9 @@ class LlamaCppBackend:
         """Read the weights now rather than at the first question."""
         _ = self.llm
 
-    def stream(self, messages: Messages, max_tokens: int, stop: Sequence[str] = ()) -> Iterator[str]:
+    def stream(
+        self, messages: Messages, max_tokens: int, stop: Sequence[str] = ()
+    ) -> Iterator[str]:
         with self._lock:  # one generation at a time: two would halve each other's speed
             chunks = self.llm.create_chat_completion(
                 messages=list(messages),
@@ -106,52 +113,131 @@ class LlamaCppBackend:
 
 
 class OpenAICompatibleBackend:
-    """Any server speaking the OpenAI chat completions API (llama-cpp-python's server, vLLM, …)."""
+    """Any server speaking the OpenAI chat completions API (llama-cpp-python's server, vLLM, …).
 
-    def __init__(self, settings: AssistantSettings, timeout: float = 120.0):
-        self.base = settings.llm_url.rstrip("/")
-        if not self.base.endswith("/v1"):
-            self.base += "/v1"
+    The model sent is ASSISTANT_LLM_MODEL when the server serves a model of that name, else the
+    server's own (a single-model server such as llama-cpp-python's names it by its file path).
+    ASSISTANT_LLM_API_KEY, when set, is sent as a bearer token.
+    """
+
+    def __init__(
+        self, settings: AssistantSettings, timeout: float = 120.0, api_key: str | None = None
+    ):
+        self.base = server_base(settings.llm_url)
         self.model = settings.llm_model
         self.name = f"{self.model} @ {self.base}"
         self.timeout = timeout
+        self.api_key = os.environ.get("ASSISTANT_LLM_API_KEY", "") if api_key is None else api_key
+        self._served: list[str] | None = None
+        self._usage: tuple[str, int] | None = None  # (digest of messages, prompt tokens)
 
     def load(self) -> None:
-        """Nothing to load: the server holds the model."""
+        """Check that the server answers and pick the model name it serves."""
+        self.served_model()
 
-    def stream(self, messages: Messages, max_tokens: int, stop: Sequence[str] = ()) -> Iterator[str]:
-        body = {
-            "model": self.model,
+    def served_model(self) -> str:
+        """The model name to send: ours if the server serves it, else the server's first."""
+        if self._served is None:
+            listing = self._request("GET", "/models", None)
+            self._served = [str(m.get("id", "")) for m in json.load(listing).get("data") or []]
+        if self._served and self.model not in self._served:
+            return self._served[0]
+        return self.model
+
+    def stream(
+        self, messages: Messages, max_tokens: int, stop: Sequence[str] = ()
+    ) -> Iterator[str]:
+        body: dict[str, Any] = {
+            "model": self.served_model(),
             "messages": list(messages),
             "stream": True,
             "temperature": 0.0,
+            "top_p": 1.0,
             "max_tokens": max_tokens,
+            "stream_options": {"include_usage": True},
         }
         if stop:
             body["stop"] = list(stop)
-        request = urllib.request.Request(
-            f"{self.base}/chat/completions",
-            data=json.dumps(body).encode("utf-8"),
-            headers={"Content-Type": "application/json", "Accept": "text/event-stream"},
-        )
+        response = self._request("POST", "/chat/completions", body, stream=True)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                for raw in response:
-                    line = raw.decode("utf-8").strip()
-                    if not line.startswith("data:"):
-                        continue
-                    payload = line[5:].strip()
-                    if payload == "[DONE]":
-                        return
-                    choices = json.loads(payload).get("choices") or [{}]
-                    delta = (choices[0].get("delta") or {}).get("content")
-                    if delta:
-                        yield delta
+            for raw in response:
+                line = raw.decode("utf-8").strip()
+                if not line.startswith("data:"):
+                    continue
+                payload = line[5:].strip()
+                if payload == "[DONE]":
+                    return
+                event = json.loads(payload)
+                if event.get("error"):
+                    raise GenerationError(
+                        f"the LLM server at {self.base} failed: {_message(event)}"
+                    )
+                if event.get("usage"):
+                    prompt = int(event["usage"].get("prompt_tokens") or 0)
+                    self._usage = (_digest(messages), prompt) if prompt else None
+                choices = event.get("choices") or [{}]
+                delta = (choices[0].get("delta") or {}).get("content")
+                if delta:
+                    yield delta
         except (urllib.error.URLError, OSError) as exc:
-            raise GenerationError(f"the LLM server at {self.base} did not answer: {exc}") from None
+            raise GenerationError(
+                f"the LLM server at {self.base} stopped answering: {exc}"
+            ) from None
+        finally:
+            response.close()
 
     def count_tokens(self, messages: Messages) -> int:
+        """The server's own count when it reported one for these messages, else an estimate."""
+        if self._usage and self._usage[0] == _digest(messages):
+            return self._usage[1]
         return sum(len(m["content"]) for m in messages) // 4 + 4 * len(messages)
+
+    def _request(
+        self, method: str, path: str, body: dict[str, Any] | None, stream: bool = False
+    ) -> Any:
+        headers = {"Content-Type": "application/json"}
+        if stream:
+            headers["Accept"] = "text/event-stream"
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        data = json.dumps(body).encode("utf-8") if body is not None else None
+        request = urllib.request.Request(
+            f"{self.base}{path}", data=data, headers=headers, method=method
+        )
+        try:
+            return urllib.request.urlopen(request, timeout=self.timeout)
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace")[:300]
+            with contextlib.suppress(ValueError):
+                detail = _message(json.loads(detail))
+            raise GenerationError(
+                f"the LLM server at {self.base} refused the request (HTTP {exc.code}): {detail}"
+            ) from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise GenerationError(
+                f"the LLM server at {self.base} did not answer ({reason}); "
+                "is it running? (ASSISTANT_LLM_URL)"
+            ) from None
+
+
+def server_base(url: str) -> str:
+    """The /v1 root of an OpenAI-compatible server, from a URL with or without scheme and /v1."""
+    base = url.strip().rstrip("/")
+    if "://" not in base:
+        base = f"http://{base}"
+    return base if base.endswith("/v1") else f"{base}/v1"
+
+
+def _digest(messages: Messages) -> str:
+    return hashlib.sha256(json.dumps(list(messages), sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _message(payload: dict[str, Any]) -> str:
+    error = payload.get("error", payload)
+    if isinstance(error, dict):
+        return str(error.get("message") or error.get("detail") or error)
+    return str(payload.get("detail") or error)
 
 
 def make_backend(settings: AssistantSettings) -> LlamaCppBackend | OpenAICompatibleBackend:
