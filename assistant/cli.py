@@ -48,15 +48,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    ingest = sub.add_parser("ingest", help="sync the documents folder (or some paths in it) into the index")
-    ingest.add_argument("paths", nargs="*", type=Path, help="files or folders inside the documents folder")
+    ingest = sub.add_parser(
+        "ingest", help="sync the documents folder (or some paths in it) into the index"
+    )
+    ingest.add_argument(
+        "paths", nargs="*", type=Path, help="files or folders inside the documents folder"
+    )
     ingest.add_argument("--json", action="store_true", help="print the report as one JSON object")
     ingest.set_defaults(run=_ingest)
 
     ask = sub.add_parser("ask", help="answer a question with cited sources")
     ask.add_argument("question", nargs="?", help="the question")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
-    ask.add_argument("--jsonl", action="store_true", help="read JSON lines on stdin, write one per line")
+    ask.add_argument(
+        "--jsonl", action="store_true", help="read JSON lines on stdin, write one per line"
+    )
     ask.set_defaults(run=_ask)
 
     search = sub.add_parser("search", help="retrieval only: the best passages for a query")
@@ -100,7 +106,7 @@ def _ask(args: argparse.Namespace) -> int:
     from assistant.core import EmptyQuestionError
 
     if not args.question or not args.question.strip():
-        raise EmptyQuestionError("the question is empty: assistant ask \"your question\"")
+        raise EmptyQuestionError('the question is empty: assistant ask "your question"')
     answer = _assistant().ask(args.question)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False))

@@ -140,7 +140,9 @@ class Assistant:
             total_ms=(time.perf_counter() - started) * 1000,
             rewrite_ms=rewrite_ms,
         )
-        extra = dict(draft=draft, checks=checked.checks, prompt_tokens=self.llm.count_tokens(messages))
+        extra = dict(
+            draft=draft, checks=checked.checks, prompt_tokens=self.llm.count_tokens(messages)
+        )
         if not checked.found:
             yield self._refusal(base, timings, **extra)
             return
@@ -153,7 +155,9 @@ class Assistant:
             **extra,  # type: ignore[arg-type]
         )
 
-    def _refusal(self, base: dict[str, Any], timings: Timings, reason: str = "", **extra: Any) -> Answer:
+    def _refusal(
+        self, base: dict[str, Any], timings: Timings, reason: str = "", **extra: Any
+    ) -> Answer:
         return Answer(
             text=not_found_message(base["language"]),
             found=False,
@@ -165,7 +169,9 @@ class Assistant:
 
     def _standalone(self, question: str, history: list[dict[str, str]]) -> tuple[str, float]:
         """The question rewritten to stand alone, when it leans on the conversation."""
-        if not any(m.get("role") == "user" for m in history) or not _DEPENDS_ON_HISTORY.search(question):
+        if not any(m.get("role") == "user" for m in history) or not _DEPENDS_ON_HISTORY.search(
+            question
+        ):
             return question, 0.0
         started = time.perf_counter()
         rewritten = "".join(self.llm.stream(rewrite_messages(question, history), 48, stop=["\n"]))
@@ -216,4 +222,3 @@ class Assistant:
             return sum(a * b for a, b in zip(claim, stored, strict=True))
 
         return check
-

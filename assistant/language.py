@@ -21,7 +21,9 @@ _NOT_FOUND = {
     "es": "No encontré la respuesta en la colección.",
 }
 
-_DANISH_MARKERS = frozenset("hvem hvad hvornår hvor hvorfor hvordan hvilken hvilke og ikke er blev".split())
+_DANISH_MARKERS = frozenset(
+    "hvem hvad hvornår hvor hvorfor hvordan hvilken hvilke og ikke er blev".split()
+)
 
 
 def language_name(code: str) -> str:

@@ -40,7 +40,9 @@ class HybridSearcher:
     ):
         self.settings = settings
         s = settings.store
-        self.embedder = embedder or get_embedder(s.embedding_model, s.query_threads, s.embed_threads)
+        self.embedder = embedder or get_embedder(
+            s.embedding_model, s.query_threads, s.embed_threads
+        )
         self._store = store
         self._generation = -1
         self._lock = threading.Lock()
@@ -51,7 +53,9 @@ class HybridSearcher:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.open(self.settings.store, self.settings.store.chunking, create=False)
+            self._store = Store.open(
+                self.settings.store, self.settings.store.chunking, create=False
+            )
         return self._store
 
     def documents(self) -> dict[str, DocumentRecord]:
@@ -90,9 +94,7 @@ class HybridSearcher:
             return SearchResult((), 0.0, (time.perf_counter() - started) * 1000)
         vector = self.embedder.embed_query(query)
         n = self.settings.candidates
-        dense = [
-            h for h in self.store.query(vector, n * 2) if h.chunk.id in self._chunks
-        ][:n]
+        dense = [h for h in self.store.query(vector, n * 2) if h.chunk.id in self._chunks][:n]
         assert self._lexical is not None
         lexical = self._lexical.search(query, n, language)
         fused = self._fuse([h.chunk.id for h in dense], [i for i, _ in lexical])

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ingest.clean import CleanedText, Span, is_boilerplate
 from vectorstore.text import split_sentences
 
+
 @dataclass(frozen=True)
 class TextChunk:
     """A chunk's place in the original text, with its sentences' spans."""

@@ -12,7 +12,9 @@ from vectorstore.settings import PROJECT_ROOT, StoreSettings, env_float, env_int
 class IngestSettings:
     """Where the documents are, what is too big to read, and the store they go into."""
 
-    root: Path = field(default_factory=lambda: Path(env_str("SEEDS_DIR", str(PROJECT_ROOT / "seeds"))))
+    root: Path = field(
+        default_factory=lambda: Path(env_str("SEEDS_DIR", str(PROJECT_ROOT / "seeds")))
+    )
     """The documents folder; every source is a path relative to it (ASSISTANT_SEEDS_DIR)."""
     max_file_mb: int = field(default_factory=lambda: env_int("MAX_FILE_MB", 10))
     """Files larger than this are reported and skipped (ASSISTANT_MAX_FILE_MB)."""

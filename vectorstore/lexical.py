@@ -12,7 +12,9 @@ from vectorstore.text import tokenize
 class LexicalIndex:
     """BM25 (bm25s) over chunk texts. Build it when the store changes, query it many times."""
 
-    def __init__(self, ids: Sequence[str], texts: Sequence[str], languages: Sequence[str] | None = None):
+    def __init__(
+        self, ids: Sequence[str], texts: Sequence[str], languages: Sequence[str] | None = None
+    ):
         import bm25s
 
         self.ids = list(ids)

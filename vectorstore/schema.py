@@ -49,7 +49,9 @@ class ChunkRecord:
             title=str(meta.get("title", "")),
             date=str(meta.get("date", "")),
             language=str(meta.get("language", "")),
-            sentences=tuple((int(s), int(e)) for s, e in json.loads(str(meta.get("sentences", "[]")))),
+            sentences=tuple(
+                (int(s), int(e)) for s, e in json.loads(str(meta.get("sentences", "[]")))
+            ),
         )
 
 

@@ -38,7 +38,9 @@ class StoreSettings:
     """Settings of the vector store and its embedding model."""
 
     path: Path = field(
-        default_factory=lambda: Path(env_str("STORE_PATH", str(PROJECT_ROOT / "vectorstore" / "data")))
+        default_factory=lambda: Path(
+            env_str("STORE_PATH", str(PROJECT_ROOT / "vectorstore" / "data"))
+        )
     )
     """Folder of the embedded Chroma store (ASSISTANT_STORE_PATH)."""
     chroma_url: str = field(default_factory=lambda: env_str("CHROMA_URL", ""))

@@ -68,7 +68,9 @@ def connect(settings: StoreSettings) -> Any:
 class Store:
     """Chunks and manifest of one index (one embedding model + one chunking)."""
 
-    def __init__(self, client: Any, base: str, embedding_model: str, chunking: str, dimension: int = 0):
+    def __init__(
+        self, client: Any, base: str, embedding_model: str, chunking: str, dimension: int = 0
+    ):
         self.client = client
         self.base = base
         self.embedding_model = embedding_model
@@ -88,7 +90,9 @@ class Store:
         cls, settings: StoreSettings, chunking: str, *, create: bool, dimension: int = 0
     ) -> Store:
         """Open the index for this embedding model and chunking; create it when asked to."""
-        store = cls(connect(settings), settings.collection, settings.embedding_model, chunking, dimension)
+        store = cls(
+            connect(settings), settings.collection, settings.embedding_model, chunking, dimension
+        )
         names = store.collection_names()
         parts = (store.chunks_name, store.manifest_name, store.sentences_name)
         if all(name in names for name in parts):
@@ -97,7 +101,11 @@ class Store:
             )
             store._check_record()
         elif create:
-            meta = {"hnsw:space": "cosine", "embedding_model": store.embedding_model, "chunking": chunking}
+            meta = {
+                "hnsw:space": "cosine",
+                "embedding_model": store.embedding_model,
+                "chunking": chunking,
+            }
             store._chunks, store._manifest, store._sentences = (
                 store.client.get_or_create_collection(name, metadata=meta, embedding_function=None)
                 for name in parts
@@ -155,7 +163,9 @@ class Store:
         }
 
     def put_document(self, record: DocumentRecord) -> None:
-        self._manifest.upsert(ids=[record.source], embeddings=[[1.0]], metadatas=[record.metadata()])
+        self._manifest.upsert(
+            ids=[record.source], embeddings=[[1.0]], metadatas=[record.metadata()]
+        )
 
     def remove_document(self, source: str) -> None:
         self._manifest.delete(ids=[source])
@@ -176,7 +186,9 @@ class Store:
         return generation
 
     # -- chunks ----------------------------------------------------------------------------
-    def add_chunks(self, records: Sequence[ChunkRecord], embeddings: Sequence[Sequence[float]]) -> None:
+    def add_chunks(
+        self, records: Sequence[ChunkRecord], embeddings: Sequence[Sequence[float]]
+    ) -> None:
         if not records:
             return
         self._chunks.upsert(
@@ -191,7 +203,10 @@ class Store:
 
     # -- sentences (evidence selection compares the question with each sentence) ---------
     def add_sentences(
-        self, ids: Sequence[str], sources: Sequence[tuple[str, str]], embeddings: Sequence[Sequence[float]]
+        self,
+        ids: Sequence[str],
+        sources: Sequence[tuple[str, str]],
+        embeddings: Sequence[Sequence[float]],
     ) -> None:
         """Store sentence embeddings, each tagged with its (source, doc_hash)."""
         if not ids:
@@ -234,7 +249,9 @@ class Store:
             got = self._chunks.get(include=["metadatas", "documents"], limit=_PAGE, offset=offset)
             out.extend(
                 ChunkRecord.from_chroma(i, d or "", m)
-                for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+                for i, d, m in zip(
+                    got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
+                )
             )
             if len(got["ids"]) < _PAGE:
                 return out
@@ -248,7 +265,9 @@ class Store:
         got = self._chunks.get(where={"source": source}, include=["metadatas", "documents"])
         return [
             ChunkRecord.from_chroma(i, d or "", m)
-            for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+            for i, d, m in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True
+            )
         ]
 
     def count(self) -> int:
@@ -267,7 +286,11 @@ class Store:
         return [
             Hit(ChunkRecord.from_chroma(i, d or "", m), 1.0 - float(dist))
             for i, d, m, dist in zip(
-                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
+                got["ids"][0],
+                got["documents"][0],
+                got["metadatas"][0],
+                got["distances"][0],
+                strict=True,
             )
         ]
 

@@ -1,0 +1,128 @@
+"""The assistant's pipeline with a fake embedder and a scripted model: what reaches the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+
+import pytest
+
+from assistant import Assistant, EmptyQuestionError
+from assistant.retrieve import HybridSearcher
+from assistant.settings import AssistantSettings
+from ingest import IngestSettings, ingest
+
+
+class ScriptedModel:
+    """Replies with a fixed text (or a function of the prompt), streamed in small pieces."""
+
+    name = "scripted"
+
+    def __init__(self, reply: str | object) -> None:
+        self.reply = reply
+        self.prompts: list[list[dict[str, str]]] = []
+
+    def stream(
+        self, messages: Sequence[dict[str, str]], max_tokens: int, stop: Sequence[str] = ()
+    ) -> Iterator[str]:
+        self.prompts.append(list(messages))
+        text = self.reply(messages) if callable(self.reply) else str(self.reply)
+        for i in range(0, len(text), 4):
+            yield text[i : i + 4]
+
+    def count_tokens(self, messages: Sequence[dict[str, str]]) -> int:
+        return sum(len(m["content"].split()) for m in messages)
+
+
+def _cite_first_evidence(messages: Sequence[dict[str, str]]) -> str:
+    """A model that copies source [1] and cites it, as the small models tend to."""
+    user = messages[-1]["content"]
+    line = next(li for li in user.splitlines() if li.startswith("[1] "))
+    return f"{line[4:]} [1]"
+
+
+@pytest.fixture
+def fake_assistant(fake_settings: IngestSettings, fake_embedder):  # type: ignore[no-untyped-def]
+    def build(reply: str | object) -> Assistant:
+        ingest(fake_settings, embedder=fake_embedder)
+        settings = replace(
+            AssistantSettings(), store=fake_settings.store, min_relevance=0.0, llm_url=""
+        )
+        searcher = HybridSearcher(settings, embedder=fake_embedder)
+        return Assistant(settings, searcher=searcher, llm=ScriptedModel(reply))
+
+    return build
+
+
+def test_supported_answer_cites_the_exact_sentence_span(fake_assistant, docs_dir) -> None:  # type: ignore[no-untyped-def]
+    assistant = fake_assistant(_cite_first_evidence)
+    answer = assistant.ask("How many prisoners did the Afghan government release?")
+    assert answer.found and answer.citations
+    for citation in answer.citations:
+        original = (docs_dir / citation.source).read_text(encoding="utf-8")
+        assert original[citation.start : citation.end] == citation.text
+    assert "[1]" in answer.text
+    assert len(answer.passages) >= 5
+    for passage in answer.passages:
+        original = (docs_dir / passage.source).read_text(encoding="utf-8")
+        assert original[passage.start : passage.end] == passage.text
+
+
+def test_model_saying_not_found_gives_a_refusal_without_citations(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = fake_assistant("NOT FOUND").ask("What did the envoy eat for breakfast?")
+    assert not answer.found
+    assert answer.citations == ()
+    assert "could not find" in answer.text
+
+
+def test_invented_claim_is_dropped_and_becomes_a_refusal(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = fake_assistant("Argentina won the 1986 World Cup in Mexico City. [1]").ask(
+        "Who won the 1986 World Cup?"
+    )
+    assert not answer.found and answer.citations == ()
+    assert any(c.verdict == "unsupported" for c in answer.checks)
+
+
+def test_refusal_is_not_streamed_as_model_text(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    stream = fake_assistant("NOT FOUND").stream("What is the capital of Peru?")
+    assert "".join(stream) == ""
+    assert stream.answer is not None and not stream.answer.found
+
+
+def test_stream_yields_the_draft_then_the_checked_answer(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    stream = fake_assistant(_cite_first_evidence).stream("Who is the envoy to the Taliban?")
+    pieces = list(stream)
+    assert len(pieces) > 1
+    assert stream.answer is not None and stream.answer.draft == "".join(pieces)
+
+
+def test_follow_up_is_rewritten_with_the_conversation(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    def model(messages: Sequence[dict[str, str]]) -> str:
+        if "Follow-up:" in messages[-1]["content"]:
+            return "When did Zalmay Khalilzad resign?"
+        return _cite_first_evidence(messages)
+
+    assistant = fake_assistant(model)
+    history = [
+        {"role": "user", "content": "Who was the US envoy for Afghanistan?"},
+        {"role": "assistant", "content": "Zalmay Khalilzad [1]."},
+    ]
+    answer = assistant.ask("When did he resign?", history=history)
+    assert answer.standalone_question == "When did Zalmay Khalilzad resign?"
+    assert answer.question == "When did he resign?"
+
+
+def test_standalone_question_is_unchanged_without_history(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = fake_assistant(_cite_first_evidence).ask("When did he resign?")
+    assert answer.standalone_question == "When did he resign?"
+
+
+def test_empty_question_is_a_named_error(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(EmptyQuestionError):
+        fake_assistant("x").ask("   ")
+
+
+def test_danish_question_gets_a_danish_refusal(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = fake_assistant("NOT FOUND").ask("Hvad spiste udsendingen til morgenmad?")
+    assert answer.language == "da" and not answer.found
+    assert "samlingen" in answer.text

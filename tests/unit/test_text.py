@@ -1,0 +1,38 @@
+"""Sentence spans, tokens and language detection shared by ingest and the assistant."""
+
+from __future__ import annotations
+
+from vectorstore.text import detect_language, split_sentences, tokenize
+
+
+def test_sentence_spans_are_exact_slices_and_keep_abbreviations() -> None:
+    text = (
+        "  The U.S. envoy resigned on Monday. He left on Tuesday!  Why? Nobody said.\nHeadline line"
+    )
+    spans = split_sentences(text, 0, len(text))
+    pieces = [text[s:e] for s, e in spans]
+    assert pieces[0] == "The U.S. envoy resigned on Monday."
+    assert "He left on Tuesday!" in pieces
+    assert pieces[-1] == "Headline line"
+    for s, e in spans:
+        assert text[s:e] == text[s:e].strip()
+
+
+def test_sentence_spans_inside_a_window_are_offsets_of_the_whole_text() -> None:
+    text = "Intro. First sentence here. Second one."
+    start = text.index("First")
+    spans = split_sentences(text, start, len(text))
+    assert [text[s:e] for s, e in spans] == ["First sentence here.", "Second one."]
+
+
+def test_tokens_are_stemmed_and_without_function_words() -> None:
+    assert tokenize("The talks were stalled by the Taliban's demands") == tokenize(
+        "talk stalls Taliban demand"
+    )
+    assert "the" not in tokenize("the envoy")
+    assert tokenize("overtager posten", "da")[0] == tokenize("overtage", "da")[0]
+
+
+def test_language_prefers_the_collection_languages_for_short_questions() -> None:
+    assert detect_language("Hvem overtog posten efter ham?", frozenset({"da", "en"})) == "da"
+    assert detect_language("Who took over the post after him?", frozenset({"da", "en"})) == "en"
