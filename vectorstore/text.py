@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 Span = tuple[int, int]
 
@@ -45,7 +46,7 @@ def tokenize(text: str, language: str = "en") -> list[str]:
 
 
 @lru_cache(maxsize=16)
-def _stemmer(name: str):  # type: ignore[no-untyped-def]
+def _stemmer(name: str) -> Any:
     import Stemmer
 
     return Stemmer.Stemmer(name, 10000)
@@ -77,7 +78,7 @@ def _segment(segment: str, language: str) -> list[str]:
 
 
 @lru_cache(maxsize=16)
-def _segmenter(language: str):  # type: ignore[no-untyped-def]
+def _segmenter(language: str) -> Any:
     import pysbd
 
     return pysbd.Segmenter(language=language, clean=False)
