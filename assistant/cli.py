@@ -196,13 +196,16 @@ class _ProgressBar:
     def __init__(self, stream: TextIO):
         self.stream = stream
         self.bar: Any = None
+        self.label = ""
 
     def update(self, done: int, total: int, label: str) -> None:
         if total == 0:
             return
-        if self.bar is None:
+        if self.bar is None or label != self.label:  # a new phase (reading, then embedding)
             from tqdm import tqdm
 
+            self.close()
+            self.label = label
             self.bar = tqdm(total=total, desc=label, unit="text", file=self.stream, leave=False)
         self.bar.n = done
         self.bar.refresh()
@@ -210,6 +213,7 @@ class _ProgressBar:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
 
 
 if __name__ == "__main__":
