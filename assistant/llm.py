@@ -153,6 +153,10 @@ class OpenAICompatibleBackend:
             "stream": True,
             "temperature": 0.0,
             "top_p": 1.0,
+            "top_k": 1,
+            # The in-process defaults. llama-cpp-python's server would apply a repeat penalty of
+            # 1.1, which punishes quoting the evidence: answers drift or turn into refusals.
+            "repeat_penalty": 1.0,
             "max_tokens": max_tokens,
             "stream_options": {"include_usage": True},
         }
