@@ -1,0 +1,395 @@
+"""The chat front end: ask the collection, watch the answer stream, click a [n] to read its source.
+
+Layout only: answers come from `assistant`, ingest and uploads from `ingest`. Run it with
+`make run` (127.0.0.1 unless HOST says otherwise).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any, Literal
+
+import streamlit as st
+
+from assistant import Answer, Assistant, Citation
+from assistant.settings import AssistantSettings
+from ingest import IngestSettings, ingest
+from ingest.load import discover
+from ingest.upload import UploadStatus, free_name, save_upload
+from ingest.viewer import highlight, marker_parts, open_source
+from vectorstore.errors import (
+    AssistantError,
+    EmptyIndexError,
+    IndexMismatchError,
+    ModelNotFoundError,
+)
+from vectorstore.schema import DocumentRecord
+
+log = logging.getLogger("streamlit_app")
+
+ANSWER_JS = """
+export default function ({ parentElement, data, setTriggerValue }) {
+  const root = parentElement.querySelector(".answer");
+  root.replaceChildren();
+  for (const part of data.parts) {
+    if (part.n === undefined) { root.append(document.createTextNode(part.text)); continue; }
+    const marker = document.createElement("button");
+    marker.type = "button";
+    marker.className = "cite";
+    marker.dataset.n = String(part.n);
+    marker.title = data.titles[String(part.n)] || "";
+    marker.textContent = `[${part.n}]`;
+    marker.addEventListener("click", () => setTriggerValue("cite", part.n));
+    root.append(marker);
+  }
+}
+"""
+ANSWER_CSS = """
+.answer { white-space: pre-wrap; line-height: 1.6; }
+.cite { font: inherit; font-size: 0.85em; font-weight: 600; padding: 0 0.15em; margin: 0 0.05em;
+  border: none; border-radius: 0.3em; cursor: pointer; color: var(--st-primary-color);
+  background: var(--st-secondary-background-color); }
+.cite:hover, .cite:focus-visible { text-decoration: underline;
+  outline: 1px solid var(--st-primary-color); }
+"""
+SOURCE_JS = """
+export default function ({ parentElement, data }) {
+  const find = (selector) => parentElement.querySelector(selector);
+  find(".title").textContent = data.title;
+  find(".meta").textContent = `${data.date || "no date"} · ${data.source}`;
+  const mark = document.createElement("mark");
+  mark.id = "cited-span";
+  Object.assign(mark.dataset, { n: data.n, source: data.source, start: data.start, end: data.end });
+  mark.textContent = data.cited;
+  const box = find(".text");
+  const text = (value) => document.createTextNode(value);
+  box.replaceChildren(text(data.before), mark, text(data.after));
+  const show = () => { box.scrollTop = Math.max(0, mark.offsetTop - box.clientHeight / 3); };
+  show();
+  requestAnimationFrame(show);
+  setTimeout(() => { show(); mark.scrollIntoView({ block: "nearest" }); }, 250);
+}
+"""
+SOURCE_HTML = '<h3 class="title"></h3><p class="meta"></p><div class="text"></div>'
+SOURCE_CSS = """
+.title { margin: 0 0 0.2em; font-size: 1.25em; }
+.meta { margin: 0 0 0.8em; opacity: 0.7; font-family: monospace; }
+.text { position: relative; white-space: pre-wrap; line-height: 1.6; max-height: 60vh;
+  overflow-y: auto; padding: 0.8em; border: 1px solid var(--st-border-color);
+  border-radius: 0.5em; }
+mark { background: #ffe066; color: #111; border-radius: 0.2em; padding: 0.05em 0; }
+"""
+answer_view = st.components.v2.component(
+    "answer_view", html='<div class="answer"></div>', css=ANSWER_CSS, js=ANSWER_JS
+)
+source_view = st.components.v2.component(
+    "source_view", html=SOURCE_HTML, css=SOURCE_CSS, js=SOURCE_JS
+)
+
+
+# -- models and settings ------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def load_assistant(settings: AssistantSettings) -> Assistant:
+    """One assistant per settings for the whole server; models load on first use."""
+    return Assistant(settings)
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up(settings: AssistantSettings) -> bool:
+    """Load both models once, so the first question is not the one that waits."""
+    assistant = load_assistant(settings)
+    if hasattr(assistant.llm, "load"):
+        assistant.llm.load()
+    assistant.searcher.embedder.embed_query("warm up")
+    return True
+
+
+def explain(exc: Exception) -> str:
+    """One line: what went wrong and what to do about it."""
+    if isinstance(exc, EmptyIndexError):
+        return "The collection is empty: add articles in the sidebar, then press **Re-ingest**."
+    if isinstance(exc, IndexMismatchError):
+        return f"{exc}. Press **Re-ingest** in the sidebar to rebuild the index."
+    if isinstance(exc, ModelNotFoundError):
+        return f"A model is missing: {exc}. Run `make models` to assemble the bundled models."
+    if isinstance(exc, AssistantError):
+        return str(exc)
+    log.exception("unexpected error in the app")
+    return f"Something went wrong ({type(exc).__name__}: {exc}). The details are in the server log."
+
+
+def documents(assistant: Assistant) -> dict[str, DocumentRecord]:
+    try:
+        return assistant.searcher.documents()
+    except EmptyIndexError:
+        return {}
+
+
+# -- the source viewer --------------------------------------------------------------------------
+@st.dialog("Source", width="large")
+def show_source(citation: Citation, assistant: Assistant, settings: IngestSettings) -> None:
+    """The whole article, the cited span highlighted and scrolled into view."""
+    try:
+        docs = documents(assistant)
+        shown = open_source(settings.root, docs, citation.source, settings.max_bytes)
+        cut = highlight(shown.text, citation.start, citation.end)
+    except AssistantError as exc:
+        st.error(explain(exc))
+        return
+    if shown.stale:
+        st.warning(
+            "This file changed after the last ingest, so the highlight may be off: press Re-ingest."
+        )
+    data = dict(title=shown.title, date=shown.date, source=shown.source, n=citation.n)
+    data |= dict(
+        start=citation.start, end=citation.end, before=cut.before, cited=cut.cited, after=cut.after
+    )
+    source_view(data=data, key="source-view")
+
+
+# -- answers ------------------------------------------------------------------------------------
+def show_answer(index: int, answer: Answer, assistant: Assistant, settings: IngestSettings) -> None:
+    """A found answer with clickable markers and its sources, or a refusal that looks like one."""
+    if not answer.found:
+        st.info(answer.text, icon=":material/search_off:")
+        st.caption("Nothing in the collection supports an answer, so none is given.")
+        show_how_made(answer)
+        return
+    by_number = {c.n: c for c in answer.citations}
+    titles = {str(c.n): f"{c.title} · {c.source}" for c in answer.citations}
+    parts = marker_parts(answer.text, set(by_number))
+    clicked = answer_view(
+        key=f"answer-{index}", data={"parts": parts, "titles": titles}, on_cite_change=lambda: None
+    ).cite
+    st.markdown("**Sources**")
+    for citation in answer.citations:
+        label = f"[{citation.n}] {citation.title} · {citation.source}"
+        if st.button(label, key=f"source-{index}-{citation.n}", type="tertiary"):
+            clicked = citation.n
+    show_how_made(answer)
+    if clicked in by_number:
+        show_source(by_number[clicked], assistant, settings)
+
+
+def show_how_made(answer: Answer) -> None:
+    """The standalone question, passages and scores, prompt size, timings, citation checks."""
+    with st.expander("How this answer was made", icon=":material/manufacturing:"):
+        st.markdown("**Standalone question**")
+        st.text(answer.standalone_question)
+        t = answer.timings
+        st.markdown(
+            f"**Timings** · retrieval {t.retrieve_ms:.0f} ms · rewrite {t.rewrite_ms:.0f} ms · "
+            f"first token {t.first_token_ms:.0f} ms · total {t.total_ms:.0f} ms  \n"
+            f"**Prompt** · {answer.prompt_tokens} tokens · "
+            f"{len(answer.evidence)} evidence sentences"
+        )
+        st.markdown("**Retrieved passages**")
+        passages = [
+            dict(title=p.title, file=p.source, span=f"{p.start}..{p.end}", score=round(p.score, 4))
+            | dict(dense=round(p.dense, 3), bm25=round(p.lexical, 3))
+            for p in answer.passages
+        ]
+        st.table(passages) if passages else st.text("none")
+        if answer.citations:
+            st.markdown("**Citations**")
+            st.table(
+                [
+                    dict(n=c.n, file=c.source, span=f"{c.start}..{c.end}", verdict=c.verdict)
+                    | dict(support=round(c.support, 2))
+                    for c in answer.citations
+                ]
+            )
+        if answer.checks:
+            st.markdown("**Citation checks, sentence by sentence**")
+            st.table(
+                [
+                    dict(verdict=c.verdict, sentence=c.sentence, cites=", ".join(map(str, c.cited)))
+                    | dict(support=round(c.support, 2), reason=c.reason)
+                    for c in answer.checks
+                ]
+            )
+        if answer.draft:
+            st.markdown("**The model's draft**")
+            st.text(answer.draft)
+
+
+def ask(assistant: Assistant, question: str) -> None:
+    """Stream the answer to `question` into the chat, then keep it in the session's history."""
+    messages: list[dict[str, Any]] = st.session_state.messages
+    history = [{"role": m["role"], "content": m["content"]} for m in messages if m.get("content")]
+    messages.append({"role": "user", "content": question})
+    with st.chat_message("user"):
+        st.text(question)
+    with st.chat_message("assistant"):
+        placeholder = st.empty()
+        placeholder.caption("Searching the collection…")
+        try:
+            stream = assistant.stream(question, history)
+            text = ""
+            for delta in stream:
+                text += delta
+                placeholder.markdown(_plain(text) + " ▌")
+            answer = stream.answer
+        except Exception as exc:
+            messages.append({"role": "assistant", "content": "", "error": explain(exc)})
+        else:
+            assert answer is not None
+            messages.append({"role": "assistant", "content": answer.text, "answer": answer})
+    st.rerun()
+
+
+def _plain(text: str) -> str:
+    """Model output shown as typed, not as markdown."""
+    return "".join(f"\\{ch}" if ch in "\\`*_{}[]<>()#+-.!|~" else ch for ch in text)
+
+
+# -- sidebar ------------------------------------------------------------------------------------
+def sidebar(
+    assistant: Assistant, settings: IngestSettings, docs: dict[str, DocumentRecord]
+) -> None:
+    st.header("Collection")
+    chunks = sum(d.chunks for d in docs.values())
+    last = max((d.ingested_at for d in docs.values()), default=0.0)
+    when = datetime.fromtimestamp(last).strftime("%Y-%m-%d %H:%M") if last else "never"
+    st.caption(f"{len(docs)} documents · {chunks} chunks · last ingest {when}")
+    llm = assistant.settings.llm_url or assistant.settings.llm_model
+    st.caption(f"Embedding model: `{settings.store.embedding_model}`  \nLLM: `{llm}`")
+    with st.expander(f"Documents ({len(docs)})", expanded=len(docs) <= 8):
+        for doc in sorted(docs.values(), key=lambda d: d.title.lower()):
+            title = doc.title if len(doc.title) <= 80 else doc.title[:79] + "…"
+            date = doc.date or "no date"
+            st.markdown(
+                f"**{_plain(title)}**  \n:small[`{doc.source}` · {date} · {doc.chunks} chunks]"
+            )
+        if not docs:
+            st.caption("No documents indexed yet.")
+    files, _ = discover(settings.root)
+    waiting = [f.source for f in files if f.source not in docs]
+    if waiting:
+        st.info(
+            f"Not indexed yet: {', '.join(waiting)}. Press Re-ingest.", icon=":material/pending:"
+        )
+    uploads(settings)
+    reingest(assistant, settings, primary=bool(waiting) or not docs)
+
+
+def uploads(settings: IngestSettings) -> None:
+    st.subheader("Add articles")
+    state = st.session_state
+    files = st.file_uploader(
+        f"Text, Markdown or HTML, up to {settings.max_file_mb} MB each",
+        type=["txt", "md", "html"],
+        accept_multiple_files=True,
+        key=f"uploader-{state.uploader_round}",
+    )
+    for file in files or []:
+        result = save_upload(settings.root, file.name, file.getvalue(), settings.max_bytes)
+        if result.status is UploadStatus.EXISTS:
+            state.conflicts[result.name] = file.getvalue()
+        state.upload_notes.append((result.status.value, result.message))
+    if files:
+        state.uploader_round += 1
+        st.rerun()
+    for status, message in state.upload_notes:
+        kind = {"saved": st.success, "unchanged": st.info, "exists": st.warning}.get(
+            status, st.error
+        )
+        kind(message + (". Press Re-ingest to add it." if status == "saved" else ""))
+    for name, data in list(state.conflicts.items()):
+        st.warning(f"`{name}` is already in the folder. Replace it with the uploaded file?")
+        replace, copy, cancel = st.columns(3)
+        choices = {
+            "replace": replace.button("Replace", key=f"replace-{name}"),
+            "copy": copy.button("Keep both", key=f"copy-{name}"),
+            "cancel": cancel.button("Cancel", key=f"cancel-{name}"),
+        }
+        choice = next((c for c, pressed in choices.items() if pressed), "")
+        if not choice:
+            continue
+        del state.conflicts[name]
+        state.upload_notes = [n for n in state.upload_notes if not n[1].startswith(f"{name}:")]
+        if choice != "cancel":
+            target = name if choice == "replace" else free_name(settings.root, name)
+            result = save_upload(
+                settings.root, target, data, settings.max_bytes, overwrite=choice == "replace"
+            )
+            state.upload_notes.append((result.status.value, result.message))
+        st.rerun()
+
+
+def reingest(assistant: Assistant, settings: IngestSettings, primary: bool) -> None:
+    st.subheader("Index")
+    state = st.session_state
+    kind: Literal["primary", "secondary"] = "primary" if primary else "secondary"
+    if st.button("Re-ingest", icon=":material/sync:", type=kind, width="stretch"):
+        bar = st.progress(0.0, text="Reading the documents folder…")
+
+        def progress(done: int, total: int, label: str) -> None:
+            bar.progress(done / total if total else 1.0, text=f"{label}: {done}/{total} texts")
+
+        try:
+            state.report = ingest(settings, progress=progress, embedder=assistant.searcher.embedder)
+            state.report_error = ""
+            assistant.searcher.refresh()
+        except Exception as exc:
+            state.report, state.report_error = None, explain(exc)
+        state.upload_notes = []
+        st.rerun()
+    if state.report_error:
+        st.error(f"Ingest failed: {state.report_error}")
+    elif state.report is not None:
+        report = state.report
+        (st.success if report.ok else st.warning)(report.summary(), icon=":material/inventory_2:")
+        with st.expander("Ingest report", expanded=not report.ok):
+            st.text("\n".join(report.lines()))
+
+
+# -- the page -----------------------------------------------------------------------------------
+def main() -> None:
+    st.set_page_config(page_title="Ask the articles", page_icon=":material/menu_book:")
+    st.title("Ask the articles")
+    st.caption("Answers come only from the collection, each sentence with the source it rests on.")
+    state = st.session_state
+    for key, value in dict(
+        messages=[], upload_notes=[], conflicts={}, uploader_round=0, report=None, report_error=""
+    ).items():
+        state.setdefault(key, value)
+    settings = AssistantSettings()
+    ingest_settings = IngestSettings(store=settings.store)
+    assistant = load_assistant(settings)
+    try:
+        docs, problem = documents(assistant), None
+    except Exception as exc:
+        docs, problem = {}, exc
+    with st.sidebar:
+        sidebar(assistant, ingest_settings, docs)
+
+    for index, message in enumerate(state.messages):
+        with st.chat_message(message["role"]):
+            if message.get("answer") is not None:
+                show_answer(index, message["answer"], assistant, ingest_settings)
+            elif message.get("error"):
+                st.error(message["error"], icon=":material/error:")
+            else:
+                st.text(message["content"])
+
+    ready = bool(docs)
+    question = st.chat_input(
+        "Ask about the articles…" if ready else "Add articles and press Re-ingest first",
+        disabled=not ready,
+    )
+    if not ready:
+        st.info(explain(problem or EmptyIndexError()), icon=":material/inbox:")
+        return
+    try:
+        with st.spinner("Loading the models (only the first time)…"):
+            warm_up(settings)
+    except Exception as exc:
+        st.error(explain(exc), icon=":material/error:")
+        return
+    if question:
+        ask(assistant, question)
+
+
+main()
