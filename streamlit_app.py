@@ -248,6 +248,7 @@ def _plain(text: str) -> str:
 def sidebar(
     assistant: Assistant, settings: IngestSettings, docs: dict[str, DocumentRecord]
 ) -> None:
+    """The collection at a glance, adding articles, re-ingest, then the list of documents."""
     st.header("Collection")
     chunks = sum(d.chunks for d in docs.values())
     last = max((d.ingested_at for d in docs.values()), default=0.0)
@@ -255,15 +256,6 @@ def sidebar(
     st.caption(f"{len(docs)} documents · {chunks} chunks · last ingest {when}")
     llm = assistant.settings.llm_url or assistant.settings.llm_model
     st.caption(f"Embedding model: `{settings.store.embedding_model}`  \nLLM: `{llm}`")
-    with st.expander(f"Documents ({len(docs)})", expanded=len(docs) <= 8):
-        for doc in sorted(docs.values(), key=lambda d: d.title.lower()):
-            title = doc.title if len(doc.title) <= 80 else doc.title[:79] + "…"
-            date = doc.date or "no date"
-            st.markdown(
-                f"**{_plain(title)}**  \n:small[`{doc.source}` · {date} · {doc.chunks} chunks]"
-            )
-        if not docs:
-            st.caption("No documents indexed yet.")
     files, _ = discover(settings.root)
     waiting = [f.source for f in files if f.source not in docs]
     if waiting:
@@ -272,9 +264,19 @@ def sidebar(
         )
     uploads(settings)
     reingest(assistant, settings, primary=bool(waiting) or not docs)
+    with st.expander(f"Documents ({len(docs)})", expanded=True):
+        for doc in sorted(docs.values(), key=lambda d: d.title.lower()):
+            title = doc.title if len(doc.title) <= 80 else doc.title[:79] + "…"
+            date = doc.date or "no date"
+            st.markdown(
+                f"**{_plain(title)}**  \n:small[`{doc.source}` · {date} · {doc.chunks} chunks]"
+            )
+        if not docs:
+            st.caption("No documents indexed yet.")
 
 
 def uploads(settings: IngestSettings) -> None:
+    """Save uploads into the documents folder; ask before replacing a file of the same name."""
     st.subheader("Add articles")
     state = st.session_state
     files = st.file_uploader(
@@ -282,6 +284,7 @@ def uploads(settings: IngestSettings) -> None:
         type=["txt", "md", "html"],
         accept_multiple_files=True,
         key=f"uploader-{state.uploader_round}",
+        max_upload_size=settings.max_file_mb,
     )
     for file in files or []:
         result = save_upload(settings.root, file.name, file.getvalue(), settings.max_bytes)
@@ -319,6 +322,7 @@ def uploads(settings: IngestSettings) -> None:
 
 
 def reingest(assistant: Assistant, settings: IngestSettings, primary: bool) -> None:
+    """Sync the documents folder into the index, with a progress bar and the report."""
     st.subheader("Index")
     state = st.session_state
     kind: Literal["primary", "secondary"] = "primary" if primary else "secondary"

@@ -23,11 +23,9 @@ ARTICLE = """# Halvorsen Lighthouse reopens after restoration
 
 Published 2024-05-14
 
-The Halvorsen Lighthouse on the island of Skarvøy reopened to visitors on 12 May 2024 after a
-two-year restoration.
+The Halvorsen Lighthouse on the island of Skarvøy reopened to visitors on 12 May 2024 after a two-year restoration.
 
-The restoration was led by the structural engineer Ingrid Tovesen, who replaced the corroded iron
-lantern room with a copy cast from the original 1884 drawings.
+The restoration was led by the structural engineer Ingrid Tovesen, who replaced the corroded iron lantern room with a copy cast from the original 1884 drawings.
 
 The project cost 41 million kroner and was paid for by the Skarvøy Heritage Trust.
 """
