@@ -289,16 +289,15 @@ def uploads(settings: IngestSettings) -> None:
     for file in files or []:
         result = save_upload(settings.root, file.name, file.getvalue(), settings.max_bytes)
         if result.status is UploadStatus.EXISTS:
-            state.conflicts[result.name] = file.getvalue()
-        state.upload_notes.append((result.status.value, result.message))
+            state.conflicts[result.name] = file.getvalue()  # asked below, not noted
+        else:
+            state.upload_notes.append((result.status.value, result.message))
     if files:
         state.uploader_round += 1
         st.rerun()
     for status, message in state.upload_notes:
-        kind = {"saved": st.success, "unchanged": st.info, "exists": st.warning}.get(
-            status, st.error
-        )
-        kind(message + (". Press Re-ingest to add it." if status == "saved" else ""))
+        kind = {"saved": st.success, "unchanged": st.info}.get(status, st.error)
+        kind(message + (". Press Re-ingest to make it searchable." if status == "saved" else ""))
     for name, data in list(state.conflicts.items()):
         st.warning(f"`{name}` is already in the folder. Replace it with the uploaded file?")
         replace, copy, cancel = st.columns(3)

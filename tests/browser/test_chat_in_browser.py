@@ -111,12 +111,25 @@ def test_uploaded_article_is_answerable_after_reingest(page: Any, app: App, tmp_
     name = safe_name(ARTICLE_NAME)
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_text("Documents (5)")).to_be_visible()
-    sidebar.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
-        files=[{"name": ARTICLE_NAME, "mimeType": "text/markdown", "buffer": ARTICLE.encode()}]
+    uploader = sidebar.get_by_test_id("stFileUploaderDropzoneInput")
+    draft = ARTICLE.split("The restoration was led")[0].encode()
+    uploader.set_input_files(
+        files=[{"name": ARTICLE_NAME, "mimeType": "text/markdown", "buffer": draft}]
     )
     expect(sidebar.get_by_text(f"{name}: saved")).to_be_visible()
     expect(sidebar.get_by_text(f"Not indexed yet: {name}")).to_be_visible()
+    assert (app.docs / name).read_bytes() == draft
+
+    # The same name again, other bytes: nothing is overwritten until the user says so.
+    uploader.set_input_files(
+        files=[{"name": ARTICLE_NAME, "mimeType": "text/markdown", "buffer": ARTICLE.encode()}]
+    )
+    expect(sidebar.get_by_text(f"{name} is already in the folder. Replace it")).to_be_visible()
+    assert (app.docs / name).read_bytes() == draft
+    sidebar.get_by_role("button", name="Replace").click()
+    expect(sidebar.get_by_text(f"{name}: replaced")).to_be_visible()
     assert (app.docs / name).read_bytes() == ARTICLE.encode()
+    assert sorted(p.name for p in app.docs.iterdir() if "alvorsen" in p.name) == [name]
     shot(page, "05-upload-saved.png")
 
     sidebar.get_by_role("button", name="Re-ingest").click()
