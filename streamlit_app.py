@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal
 
 import streamlit as st
@@ -28,63 +29,18 @@ from vectorstore.schema import DocumentRecord
 
 log = logging.getLogger("streamlit_app")
 
-ANSWER_JS = """
-export default function ({ parentElement, data, setTriggerValue }) {
-  const root = parentElement.querySelector(".answer");
-  root.replaceChildren();
-  for (const part of data.parts) {
-    if (part.n === undefined) { root.append(document.createTextNode(part.text)); continue; }
-    const marker = document.createElement("button");
-    marker.type = "button";
-    marker.className = "cite";
-    marker.dataset.n = String(part.n);
-    marker.title = data.titles[String(part.n)] || "";
-    marker.textContent = `[${part.n}]`;
-    marker.addEventListener("click", () => setTriggerValue("cite", part.n));
-    root.append(marker);
-  }
-}
-"""
-ANSWER_CSS = """
-.answer { white-space: pre-wrap; line-height: 1.6; }
-.cite { font: inherit; font-size: 0.85em; font-weight: 600; padding: 0 0.15em; margin: 0 0.05em;
-  border: none; border-radius: 0.3em; cursor: pointer; color: var(--st-primary-color);
-  background: var(--st-secondary-background-color); }
-.cite:hover, .cite:focus-visible { text-decoration: underline;
-  outline: 1px solid var(--st-primary-color); }
-"""
-SOURCE_JS = """
-export default function ({ parentElement, data }) {
-  const find = (selector) => parentElement.querySelector(selector);
-  find(".title").textContent = data.title;
-  find(".meta").textContent = `${data.date || "no date"} · ${data.source}`;
-  const mark = document.createElement("mark");
-  mark.id = "cited-span";
-  Object.assign(mark.dataset, { n: data.n, source: data.source, start: data.start, end: data.end });
-  mark.textContent = data.cited;
-  const box = find(".text");
-  const text = (value) => document.createTextNode(value);
-  box.replaceChildren(text(data.before), mark, text(data.after));
-  const show = () => { box.scrollTop = Math.max(0, mark.offsetTop - box.clientHeight / 3); };
-  show();
-  requestAnimationFrame(show);
-  setTimeout(() => { show(); mark.scrollIntoView({ block: "nearest" }); }, 250);
-}
-"""
-SOURCE_HTML = '<h3 class="title"></h3><p class="meta"></p><div class="text"></div>'
-SOURCE_CSS = """
-.title { margin: 0 0 0.2em; font-size: 1.25em; }
-.meta { margin: 0 0 0.8em; opacity: 0.7; font-family: monospace; }
-.text { position: relative; white-space: pre-wrap; line-height: 1.6; max-height: 60vh;
-  overflow-y: auto; padding: 0.8em; border: 1px solid var(--st-border-color);
-  border-radius: 0.5em; }
-mark { background: #ffe066; color: #111; border-radius: 0.2em; padding: 0.05em 0; }
-"""
+UI = Path(__file__).resolve().parent / "ui"
 answer_view = st.components.v2.component(
-    "answer_view", html='<div class="answer"></div>', css=ANSWER_CSS, js=ANSWER_JS
+    "answer_view",
+    html='<div class="answer"></div>',
+    css=(UI / "answer_view.css").read_text(),
+    js=(UI / "answer_view.js").read_text(),
 )
 source_view = st.components.v2.component(
-    "source_view", html=SOURCE_HTML, css=SOURCE_CSS, js=SOURCE_JS
+    "source_view",
+    html='<h3 class="title"></h3><p class="meta"></p><div class="text"></div>',
+    css=(UI / "source_view.css").read_text(),
+    js=(UI / "source_view.js").read_text(),
 )
 
 
