@@ -120,7 +120,7 @@ def show_answer(index: int, answer: Answer, assistant: Assistant, settings: Inge
     ).cite
     st.markdown("**Sources**")
     for citation in answer.citations:
-        label = f"[{citation.n}] {citation.title} · {citation.source}"
+        label = _plain(f"[{citation.n}] {citation.title} · {citation.source}")
         if st.button(label, key=f"source-{index}-{citation.n}", type="tertiary"):
             clicked = citation.n
     show_how_made(answer)
@@ -196,7 +196,7 @@ def ask(assistant: Assistant, question: str) -> None:
 
 
 def _plain(text: str) -> str:
-    """Model output shown as typed, not as markdown."""
+    """Text shown as it is, not as markdown (model output, titles, file names)."""
     return "".join(f"\\{ch}" if ch in "\\`*_{}[]<>()#+-.!|~" else ch for ch in text)
 
 
@@ -216,7 +216,8 @@ def sidebar(
     waiting = [f.source for f in files if f.source not in docs]
     if waiting:
         st.info(
-            f"Not indexed yet: {', '.join(waiting)}. Press Re-ingest.", icon=":material/pending:"
+            f"Not indexed yet: {_plain(', '.join(waiting))}. Press Re-ingest.",
+            icon=":material/pending:",
         )
     uploads(settings)
     reingest(assistant, settings, primary=bool(waiting) or not docs)
@@ -253,7 +254,10 @@ def uploads(settings: IngestSettings) -> None:
         st.rerun()
     for status, message in state.upload_notes:
         kind = {"saved": st.success, "unchanged": st.info}.get(status, st.error)
-        kind(message + (". Press Re-ingest to make it searchable." if status == "saved" else ""))
+        kind(
+            _plain(message)
+            + (". Press Re-ingest to make it searchable." if status == "saved" else "")
+        )
     for name, data in list(state.conflicts.items()):
         st.warning(f"`{name}` is already in the folder. Replace it with the uploaded file?")
         replace, copy, cancel = st.columns(3)
