@@ -20,6 +20,9 @@ class IngestSettings:
     """Files larger than this are reported and skipped (ASSISTANT_MAX_FILE_MB)."""
     lock_timeout: float = field(default_factory=lambda: env_float("LOCK_TIMEOUT", 120.0))
     """Seconds to wait for another ingest to finish before giving up (ASSISTANT_LOCK_TIMEOUT)."""
+    commit_texts: int = field(default_factory=lambda: env_int("COMMIT_TEXTS", 512))
+    """Embedded texts written per store commit; a killed ingest loses at most one group, or
+    10 s of embedding, whichever is less (ASSISTANT_COMMIT_TEXTS)."""
     store: StoreSettings = field(default_factory=StoreSettings)
 
     @property
