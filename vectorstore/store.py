@@ -1,30 +1,34 @@
 """The one place that knows Chroma: collections, chunk records, the manifest, and their order.
 
-Two collections per index: the chunks (with embeddings) and the manifest (one record per
-document naming its live version, plus one `__store__` record with a generation counter). Their
-names carry a signature of the embedding model and the chunking, so an index built one way can
-never be read or extended another way: a change of either simply means a new index.
+Three collections per index: the chunks (with embeddings), the sentences (embeddings for evidence
+selection) and the manifest (`vectorstore.manifest`: one record per document naming its live
+version, plus the `__store__` record). Their names carry a signature of the embedding model and
+the chunking, so an index built one way can never be read or extended another way: a change of
+either simply means a new index.
 
 Writes happen in an order that keeps readers consistent and makes a crash harmless: new chunks
 first, then the manifest switch, then removal of the old chunks. Readers only trust chunks whose
-`doc_hash` is the manifest's, and the next ingest deletes any leftover (`orphans`).
+`doc_hash` is the manifest's. An embedded store is also published as whole snapshots
+(`vectorstore.snapshots`): ingest writes a private copy, and readers follow the published one.
 """
 
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
-from vectorstore.errors import EmptyIndexError, IndexMismatchError, StoreUnavailableError
-from vectorstore.schema import ChunkRecord, DocumentRecord
+from vectorstore import manifest, snapshots
+from vectorstore.client import close_client, connect
+from vectorstore.errors import EmptyIndexError, IndexMismatchError
+from vectorstore.manifest import PAGE as _PAGE
+from vectorstore.manifest import STORE_RECORD, Keys, ManifestMixin
+from vectorstore.schema import ChunkRecord
 from vectorstore.settings import StoreSettings
 
-STORE_RECORD = "__store__"
-_PAGE = 5000
+__all__ = ["STORE_RECORD", "Hit", "Store", "connect", "signature"]
 
 
 @dataclass(frozen=True)
@@ -40,33 +44,8 @@ def signature(embedding_model: str, chunking: str) -> str:
     return hashlib.sha256(f"{embedding_model}|{chunking}".encode()).hexdigest()[:10]
 
 
-def connect(settings: StoreSettings) -> Any:
-    """A Chroma client: the server named by settings.chroma_url, else the embedded folder."""
-    import chromadb
-    from chromadb.config import Settings
-
-    chroma_settings = Settings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_url:
-        raw = settings.chroma_url.strip()
-        url = urlparse(raw if "://" in raw else f"http://{raw}")
-        try:
-            return chromadb.HttpClient(
-                host=url.hostname or "127.0.0.1",
-                port=url.port or (443 if url.scheme == "https" else 8000),
-                ssl=url.scheme == "https",
-                settings=chroma_settings,
-            )
-        except ValueError:  # chromadb's "Could not connect to a Chroma server"
-            raise StoreUnavailableError(
-                f"no Chroma server answers at {raw}; start one with "
-                "'chroma run --path DIR --host 127.0.0.1 --port 8000' or unset ASSISTANT_CHROMA_URL"
-            ) from None
-    settings.path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.path), settings=chroma_settings)
-
-
-class Store:
-    """Chunks and manifest of one index (one embedding model + one chunking)."""
+class Store(ManifestMixin):
+    """Chunks, sentences and manifest of one index (one embedding model + one chunking)."""
 
     def __init__(
         self, client: Any, base: str, embedding_model: str, chunking: str, dimension: int = 0
@@ -83,42 +62,99 @@ class Store:
         self._chunks: Any = None
         self._manifest: Any = None
         self._sentences: Any = None
+        self._settings: StoreSettings | None = None
+        self._snapshot: str | None = None
+        self._retired: Any = None
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
     def open(
-        cls, settings: StoreSettings, chunking: str, *, create: bool, dimension: int = 0
+        cls,
+        settings: StoreSettings,
+        chunking: str,
+        *,
+        create: bool,
+        dimension: int = 0,
+        folder: Path | None = None,
     ) -> Store:
-        """Open the index for this embedding model and chunking; create it when asked to."""
+        """Open the index for this embedding model and chunking; create it when asked to.
+
+        Without `folder`, an embedded store opens the published snapshot and follows later ones;
+        with it, that Chroma folder itself (an ingest's private copy) and nothing else.
+        """
+        snapshot = None
+        if folder is None and not settings.chroma_url:
+            snapshot, _ = snapshots.published(settings.path)
+            if not create and snapshots.folder_of(settings.path, snapshot) is None:
+                raise EmptyIndexError("no documents are indexed yet: run 'assistant ingest' first")
         store = cls(
-            connect(settings), settings.collection, settings.embedding_model, chunking, dimension
+            connect(settings, folder),
+            settings.collection,
+            settings.embedding_model,
+            chunking,
+            dimension,
         )
-        names = store.collection_names()
-        parts = (store.chunks_name, store.manifest_name, store.sentences_name)
+        store._settings, store._snapshot = settings, snapshot
+        store._attach(create)
+        return store
+
+    def _attach(self, create: bool) -> None:
+        names = self.collection_names()
+        parts = (self.chunks_name, self.manifest_name, self.sentences_name)
         if all(name in names for name in parts):
-            store._chunks, store._manifest, store._sentences = (
-                store.client.get_collection(name, embedding_function=None) for name in parts
+            self._chunks, self._manifest, self._sentences = (
+                self.client.get_collection(name, embedding_function=None) for name in parts
             )
-            store._check_record()
+            self._check_record()
         elif create:
             meta = {
                 "hnsw:space": "cosine",
-                "embedding_model": store.embedding_model,
-                "chunking": chunking,
+                "embedding_model": self.embedding_model,
+                "chunking": self.chunking,
             }
-            store._chunks, store._manifest, store._sentences = (
-                store.client.get_or_create_collection(name, metadata=meta, embedding_function=None)
+            self._chunks, self._manifest, self._sentences = (
+                self.client.get_or_create_collection(name, metadata=meta, embedding_function=None)
                 for name in parts
             )
         else:
-            other = store.other_indexes()
+            other = self.other_indexes()
             if other:
                 raise IndexMismatchError(
                     f"the index was built with another embedding model or chunking ({other[0]}); "
-                    f"run 'assistant ingest' to rebuild it for '{store.embedding_model}'"
+                    f"run 'assistant ingest' to rebuild it for '{self.embedding_model}'"
                 )
             raise EmptyIndexError("no documents are indexed yet: run 'assistant ingest' first")
-        return store
+
+    def _follow(self) -> None:
+        """Switch to the newest published snapshot if an ingest published one since we looked."""
+        if self._snapshot is None or self._settings is None:
+            return
+        name, _ = snapshots.published(self._settings.path)
+        if name == self._snapshot or snapshots.folder_of(self._settings.path, name) is None:
+            return
+        previous = self.client
+        self.client = connect(self._settings)
+        self._snapshot = name
+        self._attach(create=False)
+        # A search running in another thread may still use the previous client: close the one
+        # before it instead.
+        close_client(self._retired)
+        self._retired = previous
+
+    def close(self) -> None:
+        """Release the Chroma client(s); an ingest closes its copy before publishing it."""
+        close_client(self._retired)
+        close_client(self.client)
+        self._retired = None
+
+    def validate(self) -> None:
+        """Touch every collection (count, read, nearest-neighbour query); raise if one is broken."""
+        for collection in (self._chunks, self._sentences, self._manifest):
+            collection.count()
+            got = collection.get(limit=1, include=["embeddings"])
+            vectors = got.get("embeddings")
+            if got["ids"] and vectors is not None and len(vectors):
+                collection.query(query_embeddings=[list(vectors[0])], n_results=1)
 
     def collection_names(self) -> list[str]:
         return [c if isinstance(c, str) else c.name for c in self.client.list_collections()]
@@ -152,54 +188,21 @@ class Store:
                 f"{recorded[1]}, not {self.embedding_model} / {self.chunking}"
             )
 
-    # -- manifest --------------------------------------------------------------------------
-    def documents(self) -> dict[str, DocumentRecord]:
-        """The live version of every document, by source."""
-        got = self._manifest.get(include=["metadatas"])
-        return {
-            source: DocumentRecord.from_chroma(source, meta)
-            for source, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
-            if source != STORE_RECORD and meta
-        }
-
-    def put_document(self, record: DocumentRecord) -> None:
-        self._manifest.upsert(
-            ids=[record.source], embeddings=[[1.0]], metadatas=[record.metadata()]
-        )
-
-    def remove_document(self, source: str) -> None:
-        self._manifest.delete(ids=[source])
-
-    def generation(self) -> int:
-        """A counter bumped after every ingest that changed something; readers watch it."""
-        got = self._manifest.get(ids=[STORE_RECORD], include=["metadatas"])
-        metas = got.get("metadatas") or []
-        return int(metas[0].get("generation", 0)) if metas and metas[0] else 0
-
-    def bump_generation(self) -> int:
-        generation = self.generation() + 1
-        self._manifest.upsert(
-            ids=[STORE_RECORD],
-            embeddings=[[1.0]],
-            metadatas=[{"generation": generation, "updated_at": time.time()}],
-        )
-        return generation
-
     # -- chunks ----------------------------------------------------------------------------
     def add_chunks(
         self, records: Sequence[ChunkRecord], embeddings: Sequence[Sequence[float]]
     ) -> None:
-        if not records:
-            return
-        self._chunks.upsert(
-            ids=[r.id for r in records],
-            embeddings=[list(e) for e in embeddings],
-            documents=[r.text for r in records],
-            metadatas=[r.metadata() for r in records],
-        )
+        for i in range(0, len(records), _PAGE):
+            page = records[i : i + _PAGE]
+            self._chunks.upsert(
+                ids=[r.id for r in page],
+                embeddings=[list(e) for e in embeddings[i : i + _PAGE]],
+                documents=[r.text for r in page],
+                metadatas=[r.metadata() for r in page],
+            )
 
     def delete_chunks(self, ids: Iterable[str]) -> int:
-        return _delete(self._chunks, ids)
+        return manifest.delete(self._chunks, ids)
 
     # -- sentences (evidence selection compares the question with each sentence) ---------
     def add_sentences(
@@ -209,13 +212,12 @@ class Store:
         embeddings: Sequence[Sequence[float]],
     ) -> None:
         """Store sentence embeddings, each tagged with its (source, doc_hash)."""
-        if not ids:
-            return
-        self._sentences.upsert(
-            ids=list(ids),
-            embeddings=[list(e) for e in embeddings],
-            metadatas=[{"source": s, "doc_hash": h} for s, h in sources],
-        )
+        for i in range(0, len(ids), _PAGE):
+            self._sentences.upsert(
+                ids=list(ids[i : i + _PAGE]),
+                embeddings=[list(e) for e in embeddings[i : i + _PAGE]],
+                metadatas=[{"source": s, "doc_hash": h} for s, h in sources[i : i + _PAGE]],
+            )
 
     def sentence_vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
         """Stored embeddings of the given sentence ids (missing ids are left out)."""
@@ -227,19 +229,19 @@ class Store:
             return {}
         return {i: list(map(float, v)) for i, v in zip(got["ids"], vectors, strict=True)}
 
-    def sentence_keys(self) -> dict[str, tuple[str, str]]:
-        """Every stored sentence id with its (source, doc_hash)."""
-        return _keys(self._sentences)
+    def sentence_keys(self, sources: Sequence[str] | None = None) -> Keys:
+        """Every stored sentence id (of all, or of the given sources) with its (source, doc_hash)."""
+        return manifest.keys(self._sentences, sources)
 
     def sentence_ids_of(self, source: str) -> list[str]:
-        return list(self._sentences.get(where={"source": source}, include=[])["ids"])
+        return list(self.sentence_keys([source]))
 
     def delete_sentences(self, ids: Iterable[str]) -> int:
-        return _delete(self._sentences, ids)
+        return manifest.delete(self._sentences, ids)
 
-    def chunk_keys(self) -> dict[str, tuple[str, str]]:
-        """Every stored chunk id with its (source, doc_hash)."""
-        return _keys(self._chunks)
+    def chunk_keys(self, sources: Sequence[str] | None = None) -> Keys:
+        """Every stored chunk id (of all, or of the given sources) with its (source, doc_hash)."""
+        return manifest.keys(self._chunks, sources)
 
     def all_chunks(self) -> list[ChunkRecord]:
         """Every stored chunk with its text (for the lexical index and the viewer)."""
@@ -259,7 +261,7 @@ class Store:
 
     def chunk_ids_of(self, source: str) -> list[str]:
         """Ids of every stored chunk of a source, whatever its version."""
-        return list(self._chunks.get(where={"source": source}, include=[])["ids"])
+        return list(self.chunk_keys([source]))
 
     def chunks_of(self, source: str) -> list[ChunkRecord]:
         got = self._chunks.get(where={"source": source}, include=["metadatas", "documents"])
@@ -293,22 +295,3 @@ class Store:
                 strict=True,
             )
         ]
-
-
-def _keys(collection: Any) -> dict[str, tuple[str, str]]:
-    keys: dict[str, tuple[str, str]] = {}
-    offset = 0
-    while True:
-        got = collection.get(include=["metadatas"], limit=_PAGE, offset=offset)
-        for item_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
-            keys[item_id] = (str(meta["source"]), str(meta["doc_hash"]))
-        if len(got["ids"]) < _PAGE:
-            return keys
-        offset += _PAGE
-
-
-def _delete(collection: Any, ids: Iterable[str]) -> int:
-    batch = list(ids)
-    for i in range(0, len(batch), _PAGE):
-        collection.delete(ids=batch[i : i + _PAGE])
-    return len(batch)
