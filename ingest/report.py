@@ -20,7 +20,10 @@ class IngestReport:
     seconds: float
     rebuilt_from: tuple[str, ...] = ()
     repaired: int = 0
+    """Entries of no live version that were deleted (left by an interrupted ingest)."""
     sentences_embedded: int = 0
+    resumed: bool = False
+    """This ingest continued the copy an interrupted ingest had begun."""
 
     @property
     def ok(self) -> bool:
@@ -41,8 +44,10 @@ class IngestReport:
         out = [f"error: {line}" for line in self.errors]
         if self.rebuilt_from:
             out.append("rebuilt the index: the embedding model or chunking changed")
+        if self.resumed:
+            out.append("resumed the ingest that was interrupted; work it had finished was kept")
         if self.repaired:
-            out.append(f"repaired: removed {self.repaired} chunks left by an interrupted ingest")
+            out.append(f"repaired: removed {self.repaired} entries left by an interrupted ingest")
         out += [f"added: {s}" for s in self.added]
         out += [f"updated: {s}" for s in self.updated]
         out += [f"deleted: {s}" for s in self.deleted]
@@ -63,4 +68,5 @@ class IngestReport:
             "seconds": round(self.seconds, 3),
             "rebuilt": bool(self.rebuilt_from),
             "repaired": self.repaired,
+            "resumed": self.resumed,
         }
