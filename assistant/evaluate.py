@@ -130,9 +130,9 @@ def configuration(assistant: Any) -> dict[str, Any]:
 
 def warm_up(assistant: Any) -> None:
     """Load the models before the clock starts, so latency measures answering, not loading."""
-    llm = getattr(assistant, "llm", None)
-    if hasattr(llm, "load"):
-        llm.load()
+    load = getattr(getattr(assistant, "llm", None), "load", None)
+    if callable(load):
+        load()
     if hasattr(assistant, "search"):
         assistant.search("warm up", 1)
 

@@ -5,6 +5,9 @@ and safer (less to copy wrongly) than whole chunks. A sentence scores by the idf
 the question's terms it contains, its embedding's similarity to the question's (stored at ingest,
 so free here, and what finds paraphrases and the other language), and the rank of its passage. A
 sentence that leans on the one before it ("He said…") brings that one along when the budget allows.
+An overlong "sentence" (a quotation the splitter could not break) is cut into its real sentences,
+so evidence and citations stay sentence-sized. Text that gives orders to an AI ("ignore previous
+instructions…") is article content, not evidence: it never reaches the prompt.
 """
 
 from __future__ import annotations
@@ -17,12 +20,66 @@ from vectorstore.text import tokenize
 
 Idf = Callable[[str], float]
 Similarity = Callable[[Passage, tuple[int, int]], float]
+Span = tuple[int, int]
 
+LONG_SENTENCE = 300
+_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]*[A-ZÆØÅ0-9])")
 _LEANS_BACK = re.compile(
     r"^[\"“”'‘’(\-–—]*\s*(he|she|it|they|his|her|its|their|this|that|these|those|but|and|so|then|"
     r"han|hun|det|den|de|men|og|der)\b",
     re.IGNORECASE,
 )
+
+
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+)?"
+    r"(?:previous|prior|above|earlier|preceding|former|system|original)\s+(?:\w+\s+)?"
+    r"(?:instructions?|prompts?|rules|guidelines|directions|messages)\b"
+    r"|^\W*(?:ignore|disregard|forget)\b.{0,40}\binstructions?\b"
+    r"|\b(?:you are now|new instructions|system prompt|as an ai\b|jailbreak)"
+    r"|\b(?:reply|respond|answer)\s+(?:only\s+|always\s+)?(?:with|that)\b.{0,60}\b(?:every|all|any)\s+"
+    r"(?:questions?|messages?|prompts?)"
+    r"|\b(?:ignorer|glem|se bort fra)\s+(?:alle\s+)?(?:tidligere|forrige|ovenstående)\s+"
+    r"(?:instruktioner|anvisninger|regler|beskeder)",
+    re.IGNORECASE,
+)
+
+
+def looks_like_instruction(text: str) -> bool:
+    """Whether a sentence addresses an AI with orders ("ignore previous instructions…") rather
+    than stating something: such text is never evidence, so no answer can rest on it."""
+    return _INSTRUCTION.search(text) is not None
+
+
+def rank_sentences(
+    question: str,
+    language: str,
+    passages: Sequence[Passage],
+    idf: Idf,
+    similarity: Similarity | None = None,
+    *,
+    max_passages: int = 4,
+) -> list[Evidence]:
+    """Every sentence of the first passages, scored against the question, best first (n = 0).
+
+    A sentence shared by overlapping passages appears once, under its best-ranked passage.
+    """
+    terms = set(tokenize(question, language))
+    seen: set[tuple[str, int]] = set()
+    out: list[Evidence] = []
+    for rank, passage in enumerate(passages[:max_passages]):
+        for start, end in _spans(passage):
+            if (passage.source, start) in seen:
+                continue
+            seen.add((passage.source, start))
+            text = passage.text[start - passage.start : end - passage.start]
+            if looks_like_instruction(text):
+                continue
+            dense = similarity(passage, parent(passage, (start, end))) if similarity else 0.0
+            score = dense + 0.5 * lexical_overlap(terms, text, language, idf) + 0.1 / (1 + rank)
+            out.append(Evidence(0, passage.source, passage.title, start, end, text, score,
+                                passage.language, rank))  # fmt: skip
+    return sorted(out, key=lambda e: (-e.score, e.passage, e.start))
 
 
 def select_evidence(
@@ -37,62 +94,47 @@ def select_evidence(
     max_chars: int = 900,
 ) -> list[Evidence]:
     """Pick and number the sentences to show the model, in reading order within each source."""
-    candidates = _candidates(passages[:max_passages])
-    if not candidates:
-        return []
-    terms = set(tokenize(question, language))
-    scored = sorted(
-        ((c[0], c[1], c[2], _score(terms, language, c, idf, passages, similarity)) for c in candidates),
-        key=lambda c: (-c[3], c[0], c[1][0]),
+    ranked = rank_sentences(
+        question, language, passages, idf, similarity, max_passages=max_passages
     )
-    chosen: dict[tuple[str, int], tuple[int, tuple[int, int], str, float]] = {}
+    chosen: dict[tuple[str, int], Evidence] = {}
     used = 0
-    for rank, span, text, score in scored:
-        if len(chosen) >= max_sentences or used + len(text) > max_chars and chosen:
+    for sentence in ranked:
+        if len(chosen) >= max_sentences:
             break
-        source = passages[rank].source
-        if (source, span[0]) in chosen:
+        key = (sentence.source, sentence.start)
+        if key in chosen or (chosen and used + len(sentence.text) > max_chars):
             continue
-        chosen[(source, span[0])] = (rank, span, text, score)
-        used += len(text)
-        previous = _previous(candidates, rank, span) if _LEANS_BACK.match(text) else None
-        if previous and (source, previous[1][0]) not in chosen and used + len(previous[2]) <= max_chars:
-            chosen[(source, previous[1][0])] = (previous[0], previous[1], previous[2], score)
-            used += len(previous[2])
-    ordered = sorted(chosen.values(), key=lambda c: (c[0], c[1][0]))
+        chosen[key] = sentence
+        used += len(sentence.text)
+        before = _previous(ranked, sentence) if _LEANS_BACK.match(sentence.text) else None
+        fits = before is not None and used + len(before.text) <= max_chars
+        if before is not None and fits and (before.source, before.start) not in chosen:
+            chosen[(before.source, before.start)] = before
+            used += len(before.text)
+    ordered = sorted(chosen.values(), key=lambda e: (e.passage, e.start))
     return [
-        Evidence(
-            n=i + 1,
-            source=passages[rank].source,
-            title=passages[rank].title,
-            start=span[0],
-            end=span[1],
-            text=text,
-            score=score,
-            language=passages[rank].language,
-            passage=rank,
-        )
-        for i, (rank, span, text, score) in enumerate(ordered)
+        Evidence(i + 1, e.source, e.title, e.start, e.end, e.text, e.score, e.language, e.passage)
+        for i, e in enumerate(ordered)
     ]
 
 
-def _candidates(passages: Sequence[Passage]) -> list[tuple[int, tuple[int, int], str]]:
-    """(passage rank, span in the document, text) for each sentence of each passage."""
-    out: list[tuple[int, tuple[int, int], str]] = []
-    for rank, passage in enumerate(passages):
-        for start, end in passage.sentences or ((passage.start, passage.end),):
-            if passage.start <= start and end <= passage.end:
-                text = passage.text[start - passage.start : end - passage.start]
-                if text.strip():
-                    out.append((rank, (start, end), text))
-    return out
+def pieces(text: str, offset: int = 0, longest: int = LONG_SENTENCE) -> list[Span]:
+    """Spans (offset-based) of the sentences inside `text`, split only when it is overlong."""
+    if len(text) <= longest:
+        return [(offset, offset + len(text))] if text.strip() else []
+    spans, start = [], 0
+    for match in _BOUNDARY.finditer(text):
+        if match.start() - start >= 20:
+            spans.append((start, match.start()))
+            start = match.end()
+    spans.append((start, len(text)))
+    return [(offset + s, offset + e) for s, e in spans if text[s:e].strip()]
 
 
-def _previous(
-    candidates: list[tuple[int, tuple[int, int], str]], rank: int, span: tuple[int, int]
-) -> tuple[int, tuple[int, int], str] | None:
-    before = [c for c in candidates if c[0] == rank and c[1][1] <= span[0]]
-    return max(before, key=lambda c: c[1][0]) if before else None
+def parent(passage: Passage, span: Span) -> Span:
+    """The stored sentence a (possibly cut) span belongs to: its embedding stands for the piece."""
+    return next(((s, e) for s, e in passage.sentences if s <= span[0] and span[1] <= e), span)
 
 
 def lexical_overlap(terms: set[str], text: str, language: str, idf: Idf) -> float:
@@ -102,14 +144,19 @@ def lexical_overlap(terms: set[str], text: str, language: str, idf: Idf) -> floa
     return sum(idf(t) for t in terms & words) / total
 
 
-def _score(
-    terms: set[str],
-    language: str,
-    candidate: tuple[int, tuple[int, int], str],
-    idf: Idf,
-    passages: Sequence[Passage],
-    similarity: Similarity | None,
-) -> float:
-    rank, span, text = candidate
-    dense = similarity(passages[rank], span) if similarity else 0.0
-    return dense + 0.5 * lexical_overlap(terms, text, language, idf) + 0.1 / (1 + rank)
+def _spans(passage: Passage) -> list[Span]:
+    """The passage's sentences (cut when overlong), as document offsets."""
+    out: list[Span] = []
+    for start, end in passage.sentences or ((passage.start, passage.end),):
+        if passage.start <= start and end <= passage.end:
+            text = passage.text[start - passage.start : end - passage.start]
+            out.extend(pieces(text, start))
+    return out
+
+
+def _previous(ranked: Sequence[Evidence], sentence: Evidence) -> Evidence | None:
+    before = [
+        e for e in ranked if e.source == sentence.source and e.end <= sentence.start
+        and e.passage == sentence.passage
+    ]  # fmt: skip
+    return max(before, key=lambda e: e.start) if before else None

@@ -218,7 +218,11 @@ def score(question: EvalQuestion, answer: Any, k: int = 5) -> Scored:
         total_ms=float(_get(timings, "total_ms", 0.0) or 0.0),
         first_token_ms=float(_get(timings, "first_token_ms", 0.0) or 0.0),
         answer=text,
-        details={"citations": verdicts, "standalone": _get(answer, "standalone_question", "")},
+        details={
+            "citations": verdicts,
+            "standalone": _get(answer, "standalone_question", ""),
+            "draft": _get(answer, "draft", ""),
+        },
     )
 
 

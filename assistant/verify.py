@@ -61,16 +61,24 @@ def verify(
         if not _has_words(text):
             if cited:  # a bare "[2]": the cited sentence is the answer
                 kept.append((cited[0].text, cited[:1]))
-                checks.append(Check(sentence, tuple(e.n for e in cited), "repaired", 1.0, "marker only"))
+                checks.append(
+                    Check(sentence, tuple(e.n for e in cited), "repaired", 1.0, "marker only")
+                )
             continue
         if _REFUSAL.search(text) or NOT_FOUND.lower() in text.lower():
-            checks.append(Check(sentence, tuple(e.n for e in cited), "dropped", 0.0, "says not found"))
+            checks.append(
+                Check(sentence, tuple(e.n for e in cited), "dropped", 0.0, "says not found")
+            )
             continue
         verdict = _support(text, question, cited, evidence, language, idf, min_support)
         if verdict is None and cross_check is not None:
             verdict = _cross(text, cited, evidence, language, cross_check, cross_threshold)
         if verdict is None:
-            checks.append(Check(sentence, tuple(e.n for e in cited), "unsupported", 0.0, "no source says this"))
+            checks.append(
+                Check(
+                    sentence, tuple(e.n for e in cited), "unsupported", 0.0, "no source says this"
+                )
+            )
             continue
         support, supporters, reason = verdict
         kept.append((text, supporters))
@@ -108,7 +116,9 @@ def _support(
     if cited:
         score = support(text, question, cited, language, idf)
         if score >= threshold:
-            narrowed = [e for e in cited if support(text, question, [e], language, idf) > 0] or cited
+            narrowed = [
+                e for e in cited if support(text, question, [e], language, idf) > 0
+            ] or cited
             return score, narrowed, "cited source supports it"
     ranked = sorted(
         ((support(text, question, [e], language, idf), e) for e in evidence), key=lambda x: -x[0]
@@ -148,7 +158,7 @@ def _renumber(kept: list[tuple[str, list[Evidence]]]) -> tuple[str, tuple[Citati
                 citations.append(Citation(numbers[key], e.source, e.title, e.start, e.end, e.text))
             marks.append(f"[{numbers[key]}]")
         body = text.rstrip()
-        ending = "" if body.endswith((".", "!", "?", "…", "\"", "”")) else "."
+        ending = "" if body.endswith((".", "!", "?", "…", '"', "”")) else "."
         parts.append(f"{body}{ending} {''.join(dict.fromkeys(marks))}".strip())
     return " ".join(parts), tuple(citations)
 
@@ -162,9 +172,7 @@ def _sentences(draft: str) -> list[str]:
     out: list[str] = []
     for start, end in spans:
         piece = draft[start:end].strip()
-        if out and _MARKER.fullmatch(piece.replace(" ", "")):
-            out[-1] += " " + piece
-        elif out and re.fullmatch(r"(\[\d+\]\s*)+", piece):
+        if out and re.fullmatch(r"(\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+", piece):
             out[-1] += " " + piece
         else:
             out.append(piece)

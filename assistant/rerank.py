@@ -1,0 +1,83 @@
+"""Second-stage ranking of the hybrid search's candidates by their best sentence.
+
+A chunk's embedding averages everything in it, so a chunk whose one sentence answers the question
+can lose to a chunk that is about the topic in general, and a chunk in another language loses to
+chunks that share the question's words. Each sentence's embedding is stored at ingest, so scoring
+a candidate by its best-matching sentence costs no model call: the question's vector against the
+stored sentence vectors. This is what lets an English question find the Danish article's answer.
+
+A question that asks two things ("Where did X flee, and when did Y fall?") is split into its
+parts; every part gets its best passages near the top, so neither half crowds the other out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from assistant.types import Passage
+
+Vector = Sequence[float]
+SentenceVectors = Callable[[Passage], list[tuple[tuple[int, int], Vector]]]
+
+_SECOND_QUESTION = re.compile(
+    r"(?:,\s*and\s+|;\s*|\?\s*(?:and\s+)?|\band also\s+|,?\s*\bog\s+)"
+    r"(?=(?:(?:on|in|at|by|for|from|to|of|with|til|på|i|af|med)\s+)?"
+    r"(?:what|when|where|who|whom|which|why|how|did|does|is|was|were|hvad|hvornår|hvor|hvem|"
+    r"hvilken|hvilke|hvorfor|hvordan)\b)",
+    re.IGNORECASE,
+)
+
+
+def question_parts(question: str) -> list[str]:
+    """The separate questions inside one ("A, and when did B?" → ["A", "when did B?"])."""
+    parts = [p.strip(" ,;") for p in _SECOND_QUESTION.split(question)]
+    parts = [p for p in parts if len(p.split()) >= 3]
+    return parts if len(parts) > 1 else [question]
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    """Dot product of two unit vectors."""
+    return float(sum(x * y for x, y in zip(a, b, strict=True)))
+
+
+def best_sentence(query: Vector, passage: Passage, sentences: SentenceVectors) -> float:
+    """The highest similarity of the query to any stored sentence of the passage."""
+    return max((cosine(query, v) for _, v in sentences(passage)), default=0.0)
+
+
+def rerank(
+    passages: Sequence[Passage],
+    queries: Sequence[Vector],
+    sentences: SentenceVectors,
+    *,
+    chunk_weight: float = 0.5,
+    lexical_weight: float = 0.05,
+) -> list[Passage]:
+    """The passages ordered by best sentence similarity plus a little chunk similarity and BM25.
+
+    With several queries (the parts of a compound question) the rankings are interleaved: each
+    part's best passage first, then each part's second best, and so on.
+    """
+    if not passages or not queries:
+        return list(passages)
+    top_lexical = max((p.lexical for p in passages), default=0.0) or 1.0
+    rankings: list[list[tuple[float, int]]] = []
+    for query in queries:
+        scored = [
+            (
+                best_sentence(query, p, sentences)
+                + chunk_weight * p.dense
+                + lexical_weight * p.lexical / top_lexical,
+                i,
+            )
+            for i, p in enumerate(passages)
+        ]
+        rankings.append(sorted(scored, key=lambda s: (-s[0], s[1])))
+    order: dict[int, float] = {}
+    for position in range(len(passages)):
+        for ranking in rankings:
+            score, index = ranking[position]
+            order.setdefault(index, score)
+    return [replace(passages[i], score=score) for i, score in order.items()]

@@ -1,0 +1,52 @@
+"""The sentence-by-sentence check of a draft against the evidence it cites."""
+
+from __future__ import annotations
+
+from assistant.types import Evidence
+from assistant.verify import verify
+
+EVIDENCE = [
+    Evidence(1, "a.txt", "A", 0, 45, "Ghani first fled to Uzbekistan in August.", 1.0, "en", 0),
+    Evidence(2, "b.txt", "B", 100, 160, "The agreement freed 5,000 prisoners in 2020.", 0.9, "en", 1),
+    Evidence(3, "c.txt", "C", 10, 60, "Tom West overtager posten som udsending.", 0.8, "da", 2),
+]
+QUESTION = "Where did Ghani flee, and how many prisoners were freed?"
+
+
+def _verify(draft: str, question: str = QUESTION):  # type: ignore[no-untyped-def]
+    return verify(draft, question, EVIDENCE, "en", lambda t: 1.0, min_support=0.5)
+
+
+def test_supported_sentences_keep_a_citation_narrowed_to_their_sentence() -> None:
+    checked = _verify("Ghani fled to Uzbekistan [1]. The deal freed 5,000 prisoners [2].")
+    assert checked.found
+    assert [(c.n, c.source, c.start, c.end) for c in checked.citations] == [
+        (1, "a.txt", 0, 45),
+        (2, "b.txt", 100, 160),
+    ]
+    assert checked.text.endswith("[2]")
+
+
+def test_unsupported_sentence_is_dropped_and_wrong_number_never_passes() -> None:
+    checked = _verify("Ghani fled to Uzbekistan [1]. The deal freed 7,000 prisoners [2].")
+    assert "7,000" not in checked.text and "Uzbekistan" in checked.text
+    assert [c.verdict for c in checked.checks] == ["supported", "unsupported"]
+
+
+def test_wrong_citation_is_corrected_and_markers_renumbered() -> None:
+    checked = _verify("The deal freed 5,000 prisoners [3].")
+    assert checked.found and checked.text.endswith("[1]")
+    assert checked.citations[0].source == "b.txt"
+    assert checked.checks[0].reason == "citation corrected"
+
+
+def test_a_bare_marker_becomes_the_cited_sentence() -> None:
+    checked = _verify("[2]")
+    assert checked.text.startswith("The agreement freed 5,000 prisoners in 2020.")
+    assert checked.citations[0].start == 100
+
+
+def test_a_draft_saying_not_found_or_inventing_is_no_answer() -> None:
+    assert not _verify("NOT FOUND").found
+    assert not _verify("Argentina won the World Cup in 1986 [1].").found
+    assert not _verify("").found
