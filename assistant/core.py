@@ -10,20 +10,25 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
-from assistant.evidence import select_evidence
+from assistant.conflicts import Conflict, describe, find_conflicts, with_conflicts
+from assistant.evidence import rank_sentences, select_evidence
 from assistant.language import not_found_message, question_language
 from assistant.llm import ChatBackend, make_backend
 from assistant.prompt import NOT_FOUND, answer_messages, rewrite_messages
+from assistant.rerank import best_sentence, cosine, question_parts, rerank
 from assistant.retrieve import HybridSearcher, SearchResult
 from assistant.settings import AssistantSettings
 from assistant.types import Answer, Evidence, Passage, Timings
-from assistant.verify import verify
+from assistant.verify import Verified, verify
 from vectorstore.errors import AssistantError
 from vectorstore.schema import sentence_id
 
 History = Sequence[dict[str, str]]
+Vector = Sequence[float]
+Vectors = dict[tuple[str, int, int], Vector]
 
 _DEPENDS_ON_HISTORY = re.compile(
     r"\b(he|she|him|her|his|hers|it|its|they|them|their|this|that|these|those|there|then|"
@@ -89,8 +94,8 @@ class Assistant:
         started = time.perf_counter()
         language = question_language(question, self.searcher.languages())
         standalone, rewrite_ms = self._standalone(question, history)
-        result = self.searcher.search(standalone, max(5, self.settings.passages), language)
-        similarity = self._sentence_similarity(result)
+        result, queries, vectors = self._retrieve(standalone, language)
+        similarity = self._sentence_similarity(result, queries, vectors)
         evidence = select_evidence(
             standalone,
             language,
@@ -134,6 +139,10 @@ class Assistant:
             min_support=self.settings.min_support,
             cross_check=self._cross_check(similarity),
         )
+        conflicts: list[Conflict] = []
+        if checked.found:
+            conflicts = self._conflicts(standalone, language, checked, evidence, result, similarity)
+            checked = with_conflicts(checked, conflicts, language)
         timings = Timings(
             retrieve_ms=result.retrieve_ms,
             first_token_ms=first_token_ms,
@@ -151,8 +160,32 @@ class Assistant:
             found=True,
             citations=checked.citations,
             timings=timings,
+            conflicts=tuple(describe(c) for c in conflicts),
             **base,  # type: ignore[arg-type]
-            **extra,  # type: ignore[arg-type]
+            **extra,
+        )
+
+    def _conflicts(
+        self,
+        question: str,
+        language: str,
+        checked: Verified,
+        evidence: Sequence[Evidence],
+        result: SearchResult,
+        similarity: Any,
+    ) -> list[Conflict]:
+        """Other sources that give a different date or number than the answer does."""
+        cited_keys = {(c.source, c.start, c.end) for c in checked.citations}
+        cited = [e for e in evidence if (e.source, e.start, e.end) in cited_keys]
+        if not cited:
+            return []
+        pool = rank_sentences(
+            question, language, result.passages, self._idf, similarity,
+            max_passages=self.settings.passages,
+        )  # fmt: skip
+        threshold = max(e.score for e in cited) - self.settings.conflict_margin
+        return find_conflicts(
+            question, language, checked.text, cited, pool, lambda e: e.score, threshold
         )
 
     def _refusal(
@@ -188,20 +221,69 @@ class Assistant:
         lexical = self.searcher._lexical
         return lexical.idf(term) if lexical is not None else 1.0
 
-    def _sentence_similarity(self, result: SearchResult) -> Any:
-        """Cosine similarity of the question to each candidate sentence, from stored vectors."""
-        if not result.query_vector:
-            return None
+    def _retrieve(self, question: str, language: str) -> tuple[SearchResult, list[Vector], Vectors]:
+        """Hybrid search for candidates, then a rerank by each candidate's best sentence.
+
+        Returns the result (passages cut to `settings.passages`, `best_dense` the best chunk or
+        sentence similarity), the query vectors (one per part of a compound question) and the
+        stored sentence vectors of the candidates.
+        """
+        s = self.settings
+        k = max(5, s.passages)
+        started = time.perf_counter()
+        result = self.searcher.search(question, max(k, s.rerank_candidates), language)
+        if s.rerank_candidates <= 0 or not result.query_vector:
+            return replace(result, passages=result.passages[:k]), [result.query_vector], {}
+        parts = question_parts(question)
+        queries: list[Vector] = [result.query_vector]
+        if len(parts) > 1:
+            queries = [self.searcher.embedder.embed_query(p) for p in parts]
+        vectors = self._vectors_of(result.passages)
+
+        def sentences(passage: Passage) -> list[tuple[tuple[int, int], Vector]]:
+            return [
+                (sp, v) for sp in passage.sentences if (v := vectors.get((passage.source, *sp)))
+            ]
+
+        ranked = rerank(
+            result.passages,
+            queries,
+            sentences,
+            chunk_weight=s.rerank_chunk_weight,
+            lexical_weight=s.rerank_lexical_weight,
+        )
+        best = max((best_sentence(q, p, sentences) for q in queries for p in ranked[:k]), default=0)
+        result = replace(
+            result,
+            passages=tuple(ranked[:k]),
+            best_dense=max(best, result.best_dense),
+            retrieve_ms=(time.perf_counter() - started) * 1000,
+        )
+        return result, queries, vectors
+
+    def _vectors_of(self, passages: Sequence[Passage]) -> Vectors:
+        """Stored sentence vectors of the passages, keyed by (source, start, end)."""
         keys: dict[tuple[str, int, int], str] = {}
-        for passage in result.passages[: self.settings.evidence_passages]:
+        for passage in passages:
             for span in passage.sentences:
                 keys[(passage.source, *span)] = sentence_id(passage.source, passage.doc_hash, span)
-        vectors = self.searcher.store.sentence_vectors(list(dict.fromkeys(keys.values())))
-        query = result.query_vector
+        stored = self.searcher.store.sentence_vectors(list(dict.fromkeys(keys.values())))
+        return {key: stored[i] for key, i in keys.items() if i in stored}
+
+    def _sentence_similarity(
+        self, result: SearchResult, queries: Sequence[Vector], vectors: Vectors
+    ) -> Any:
+        """Cosine similarity of the question (its closest part) to each candidate sentence."""
+        queries = [q for q in queries if q]
+        if not queries:
+            return None
+        passages = result.passages[: self.settings.evidence_passages]
+        if not vectors:
+            vectors = self._vectors_of(passages)
 
         def similarity(passage: Passage, span: tuple[int, int]) -> float:
-            vector = vectors.get(keys.get((passage.source, *span), ""))
-            return sum(a * b for a, b in zip(query, vector, strict=True)) if vector else 0.0
+            vector = vectors.get((passage.source, *span))
+            return max(cosine(q, vector) for q in queries) if vector else 0.0
 
         return similarity
 

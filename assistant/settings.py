@@ -33,12 +33,25 @@ class AssistantSettings:
     """Weight of the BM25 ranking in reciprocal rank fusion (ASSISTANT_LEXICAL_WEIGHT)."""
     rrf_k: int = field(default_factory=lambda: env_int("RRF_K", 60))
     """The k of reciprocal rank fusion (ASSISTANT_RRF_K)."""
+    rerank_candidates: int = field(default_factory=lambda: env_int("RERANK_CANDIDATES", 60))
+    """Fused candidates re-ranked by their best sentence; 0 turns the rerank off."""
+    rerank_chunk_weight: float = field(
+        default_factory=lambda: env_float("RERANK_CHUNK_WEIGHT", 0.5)
+    )
+    """Weight of the whole chunk's similarity next to its best sentence's in the rerank."""
+    rerank_lexical_weight: float = field(
+        default_factory=lambda: env_float("RERANK_LEXICAL_WEIGHT", 0.0)
+    )
+    """Weight of the chunk's BM25 score (scaled to the best candidate's) in the rerank."""
     evidence_passages: int = field(default_factory=lambda: env_int("EVIDENCE_PASSAGES", 4))
     """Passages whose sentences compete to reach the prompt (ASSISTANT_EVIDENCE_PASSAGES)."""
     evidence_sentences: int = field(default_factory=lambda: env_int("EVIDENCE_SENTENCES", 6))
     """Numbered sentences given to the model (ASSISTANT_EVIDENCE_SENTENCES)."""
     evidence_chars: int = field(default_factory=lambda: env_int("EVIDENCE_CHARS", 900))
     """Character budget of the evidence in the prompt (ASSISTANT_EVIDENCE_CHARS)."""
+    conflict_margin: float = field(default_factory=lambda: env_float("CONFLICT_MARGIN", 0.15))
+    """How much less relevant than the cited sentence another source's sentence may be and still
+    count as contradicting the answer's date or number."""
     min_relevance: float = field(default_factory=lambda: env_float("MIN_RELEVANCE", 0.35))
     """Below this dense similarity of the best passage the assistant refuses without asking the model."""
     min_support: float = field(default_factory=lambda: env_float("MIN_SUPPORT", 0.5))
