@@ -146,7 +146,10 @@ def show_how_made(answer: Answer) -> None:
             | dict(dense=round(p.dense, 3), bm25=round(p.lexical, 3))
             for p in answer.passages
         ]
-        st.table(passages) if passages else st.text("none")
+        if passages:
+            st.table(passages)
+        else:
+            st.text("none")
         if answer.citations:
             st.markdown("**Citations**")
             st.table(

@@ -104,7 +104,15 @@ def test_answer_streams_and_a_citation_click_highlights_the_exact_span(page: Any
     )
     expect(answer.get_by_text("Sources")).to_be_visible()
     shot(page, "03-answer-with-citations.png")
-    check_citation(page, app, answer, markers.first, "04-citation-viewer-highlight.png")
+    source = check_citation(page, app, answer, markers.first, "04-citation-viewer-highlight.png")
+
+    answer.get_by_text("How this answer was made").click()
+    panel = answer.get_by_test_id("stExpander")
+    expect(panel.get_by_text("Standalone question")).to_be_visible()
+    expect(panel.get_by_text("first token")).to_be_visible()
+    expect(panel.get_by_test_id("stTable").first).to_contain_text(source)  # passages, scored
+    panel.get_by_text("Citation checks").scroll_into_view_if_needed()
+    shot(page, "05-how-this-answer-was-made.png")
 
 
 def test_uploaded_article_is_answerable_after_reingest(page: Any, app: App, tmp_path: Path) -> None:
@@ -130,18 +138,18 @@ def test_uploaded_article_is_answerable_after_reingest(page: Any, app: App, tmp_
     expect(sidebar.get_by_text(f"{name}: replaced")).to_be_visible()
     assert (app.docs / name).read_bytes() == ARTICLE.encode()
     assert sorted(p.name for p in app.docs.iterdir() if "alvorsen" in p.name) == [name]
-    shot(page, "05-upload-saved.png")
+    shot(page, "06-upload-saved.png")
 
     sidebar.get_by_role("button", name="Re-ingest").click()
     report = sidebar.get_by_test_id("stAlertContentSuccess")
     expect(report).to_contain_text("documents: 1 added, 0 updated, 5 unchanged", timeout=180_000)
     expect(sidebar.get_by_text("Documents (6)")).to_be_visible()
     expect(sidebar.get_by_text("Not indexed yet")).to_have_count(0)
-    shot(page, "06-reingest-report.png")
+    shot(page, "07-reingest-report.png")
 
     answer, _ = ask(page, "Who led the restoration of the Halvorsen Lighthouse?")
     markers = answer.locator("button.cite")
     into_new = [m for m in markers.all() if name in (m.get_attribute("title") or "")]
     assert into_new, f"no citation into {name}: {answer.inner_text()}"
-    shot(page, "07-new-article-answer.png")
-    assert check_citation(page, app, answer, into_new[0], "08-new-article-citation.png") == name
+    shot(page, "08-new-article-answer.png")
+    assert check_citation(page, app, answer, into_new[0], "09-new-article-citation.png") == name
