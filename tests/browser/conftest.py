@@ -109,6 +109,8 @@ def browser() -> Iterator[Any]:
     """Debian's Chromium (installed by `make browser`), never a downloaded one."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium)")
+    shutil.rmtree(ARTIFACTS, ignore_errors=True)  # only this run's screenshots
+    ARTIFACTS.mkdir(parents=True)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -120,7 +122,6 @@ def browser() -> Iterator[Any]:
 @pytest.fixture
 def page(browser: Any, app: App) -> Iterator[Any]:
     """A fresh browser session on the app."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
