@@ -1,8 +1,9 @@
 """Hybrid retrieval: dense (Chroma) and BM25 rankings fused by weighted reciprocal rank fusion.
 
-The BM25 index and the id → chunk map are rebuilt only when the store's generation changes (after
-an ingest), never per query. Only chunks of each document's live version (per the manifest) are
-returned, so a re-ingest running in another process never shows a half-replaced document.
+The BM25 index and the id → chunk map are loaded once and kept; when the store's generation
+changes (after an ingest) they are updated with the changed documents only, never per query.
+Only chunks of each document's live version (per the manifest) are returned, so a re-ingest
+running in another process never shows a half-replaced document.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from vectorstore.embeddings import SentenceTransformerEmbeddings, get_embedder
 from vectorstore.lexical import LexicalIndex
 from vectorstore.schema import ChunkRecord, DocumentRecord
 from vectorstore.store import Store
+
+_FULL_RELOAD = 16
+"""Above this many changed documents (and a quarter of all) the searcher reloads everything."""
 
 
 @dataclass(frozen=True)
@@ -68,40 +72,64 @@ class HybridSearcher:
         return frozenset(d.language for d in self._documents.values() if d.language)
 
     def refresh(self) -> bool:
-        """Reload the manifest and the BM25 index if an ingest changed the store. True if it did."""
+        """Catch up with the store if an ingest changed it (its generation moved). True if it did.
+
+        The first call reads every chunk; later ones read only the chunks of documents whose
+        live version changed, and update the BM25 index with just those.
+        """
         with self._lock:
             generation = self.store.generation()
             if generation == self._generation and self._lexical is not None:
                 return False
             documents = self.store.documents()
             live = {s: d.doc_hash for s, d in documents.items()}
-            chunks = {c.id: c for c in self.store.all_chunks() if live.get(c.source) == c.doc_hash}
-            ids = list(chunks)
-            self._lexical = LexicalIndex(
-                ids,
-                [f"{chunks[i].title}\n{chunks[i].text}" for i in ids],
-                [chunks[i].language for i in ids],
-            )
-            self._chunks, self._documents, self._generation = chunks, documents, generation
+            known = {s: d.doc_hash for s, d in self._documents.items()}
+            changed = [s for s, h in live.items() if known.get(s) != h]
+            if self._lexical is None or len(changed) > max(_FULL_RELOAD, len(live) // 4):
+                self._reload(live)
+            else:
+                self._catch_up(live, set(known) - set(live) | set(changed), changed)
+            self._documents, self._generation = documents, generation
             return True
+
+    def _reload(self, live: dict[str, str]) -> None:
+        chunks = {c.id: c for c in self.store.all_chunks() if live.get(c.source) == c.doc_hash}
+        ids = list(chunks)
+        self._lexical = LexicalIndex(
+            ids, [_lexical_text(chunks[i]) for i in ids], [chunks[i].language for i in ids]
+        )
+        self._chunks = chunks
+
+    def _catch_up(self, live: dict[str, str], stale: set[str], changed: list[str]) -> None:
+        assert self._lexical is not None
+        chunks = {i: c for i, c in self._chunks.items() if c.source not in stale}
+        fresh = [c for s in changed for c in self.store.chunks_of(s) if c.doc_hash == live[s]]
+        chunks.update((c.id, c) for c in fresh)
+        self._lexical.update(
+            [i for i, c in self._chunks.items() if c.source in stale],
+            [c.id for c in fresh],
+            [_lexical_text(c) for c in fresh],
+            [c.language for c in fresh],
+        )
+        self._chunks = chunks
 
     def search(self, query: str, k: int | None = None, language: str = "en") -> SearchResult:
         """The k best passages for the query, best first, with fused scores."""
         started = time.perf_counter()
         self.refresh()
         k = k or self.settings.passages
-        if not self._chunks:
+        chunks, index = self._chunks, self._lexical  # one consistent view, whatever refreshes
+        if not chunks or index is None:
             return SearchResult((), 0.0, (time.perf_counter() - started) * 1000)
         vector = self.embedder.embed_query(query)
         n = self.settings.candidates
-        dense = [h for h in self.store.query(vector, n * 2) if h.chunk.id in self._chunks][:n]
-        assert self._lexical is not None
-        lexical = self._lexical.search(query, n, language)
+        dense = [h for h in self.store.query(vector, n * 2) if h.chunk.id in chunks][:n]
+        lexical = [(i, s) for i, s in index.search(query, n, language) if i in chunks]
         fused = self._fuse([h.chunk.id for h in dense], [i for i, _ in lexical])
         similarity = {h.chunk.id: h.similarity for h in dense}
         bm25 = dict(lexical)
         passages = tuple(
-            _passage(self._chunks[i], score, similarity.get(i, 0.0), bm25.get(i, 0.0))
+            _passage(chunks[i], score, similarity.get(i, 0.0), bm25.get(i, 0.0))
             for i, score in fused[:k]
         )
         best = max((h.similarity for h in dense), default=0.0)
@@ -117,6 +145,10 @@ class HybridSearcher:
 
     def chunk(self, chunk_id: str) -> ChunkRecord | None:
         return self._chunks.get(chunk_id)
+
+
+def _lexical_text(chunk: ChunkRecord) -> str:
+    return f"{chunk.title}\n{chunk.text}"
 
 
 def _passage(chunk: ChunkRecord, score: float, dense: float, lexical: float) -> Passage:
