@@ -14,11 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.evidence import Idf
+from assistant.expect import expected, holds_answer
 from assistant.prompt import NOT_FOUND
+from assistant.rerank import question_parts
 from assistant.types import Check, Citation, Evidence
 from vectorstore.text import split_sentences, tokenize
 
 CrossCheck = Callable[[str, Evidence], float]
+Context = Callable[[Evidence], str]
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
@@ -27,6 +30,7 @@ _REFUSAL = re.compile(
     r"provide|answer)|no information|cannot (?:find|answer|be answered)|ikke fundet|fremgår ikke",
     re.IGNORECASE,
 )
+_CLAUSE = re.compile(r",?\s+(?:and|while|but|whereas|og|men|mens)\s+|;\s+", re.IGNORECASE)
 _WORDY = re.compile(r"^(?:according to (?:the )?sources?\s*\d*,?\s*|answer:\s*)", re.IGNORECASE)
 
 
@@ -50,39 +54,66 @@ def verify(
     min_support: float = 0.5,
     cross_check: CrossCheck | None = None,
     cross_threshold: float = 0.6,
+    context: Context | None = None,
 ) -> Verified:
-    """Keep the supported sentences of the draft, each citing the evidence that supports it."""
+    """Keep the supported sentences of the draft, each citing the evidence that supports it.
+
+    `context` gives the text around a piece of evidence (its document): the question's words
+    that a claim repeats must occur there, so "X was born on…" cannot rest on a sentence from an
+    article that never mentions a birth. The answer counts as found only if something in it is
+    of the kind the question asks for (a date for "when", a number for "how many"…).
+    """
     by_n = {e.n: e for e in evidence}
     kept: list[tuple[str, list[Evidence]]] = []
     checks: list[Check] = []
-    for sentence in _sentences(draft):
-        cited = [by_n[n] for n in _markers(sentence) if n in by_n]
-        text = _clean(_MARKER.sub("", sentence))
-        if not _has_words(text):
-            if cited:  # a bare "[2]": the cited sentence is the answer
-                kept.append((cited[0].text, cited[:1]))
-                checks.append(
-                    Check(sentence, tuple(e.n for e in cited), "repaired", 1.0, "marker only")
-                )
-            continue
-        if _REFUSAL.search(text) or NOT_FOUND.lower() in text.lower():
-            checks.append(
-                Check(sentence, tuple(e.n for e in cited), "dropped", 0.0, "says not found")
-            )
-            continue
+    kinds = {expected(part) for part in question_parts(question)}
+
+    def answers(sentence: str) -> bool:
+        return None in kinds or any(holds_answer(sentence, question, k) for k in kinds)
+
+    def check(text: str, cited: list[Evidence]) -> tuple[float, list[Evidence], str] | None:
         verdict = _support(text, question, cited, evidence, language, idf, min_support)
         if verdict is None and cross_check is not None:
             verdict = _cross(text, cited, evidence, language, cross_check, cross_threshold)
-        if verdict is None:
+        if (
+            verdict
+            and context
+            and not _in_context(text, question, verdict[1], language, idf, context)
+        ):
+            return None
+        return verdict
+
+    for sentence in _sentences(draft):
+        cited = [by_n[n] for n in _markers(sentence) if n in by_n]
+        numbers = tuple(e.n for e in cited)
+        text = _clean(_MARKER.sub("", sentence))
+        if not _has_words(text):
+            if cited and answers(cited[0].text):
+                kept.append((cited[0].text, cited[:1]))  # a bare "[2]": that sentence answers
+                checks.append(Check(sentence, numbers, "repaired", 1.0, "marker only"))
+            elif cited:
+                checks.append(Check(sentence, numbers, "dropped", 0.0, "cited text has no answer"))
+            continue
+        if _REFUSAL.search(text) or NOT_FOUND.lower() in text.lower():
+            checks.append(Check(sentence, numbers, "dropped", 0.0, "says not found"))
+            continue
+        verdict = check(text, cited)
+        if verdict is not None:
+            kept.append((text, verdict[1]))
             checks.append(
-                Check(
-                    sentence, tuple(e.n for e in cited), "unsupported", 0.0, "no source says this"
-                )
+                Check(sentence, tuple(e.n for e in verdict[1]), "supported", *verdict[::2])
             )
             continue
-        support, supporters, reason = verdict
-        kept.append((text, supporters))
-        checks.append(Check(sentence, tuple(e.n for e in supporters), "supported", support, reason))
+        parts = [(p, check(p, cited)) for p in _clauses(text)] if len(_clauses(text)) > 1 else []
+        supported = [(p, v) for p, v in parts if v is not None]
+        for part, v in supported:
+            kept.append((part, v[1]))
+            checks.append(Check(part, tuple(e.n for e in v[1]), "supported", v[0], "clause kept"))
+        if not supported:
+            checks.append(Check(sentence, numbers, "unsupported", 0.0, "no source says this"))
+    if kept and not any(answers(text) for text, _ in kept):
+        checks.append(Check(draft, (), "dropped", 0.0, f"no {'/'.join(map(str, kinds))} in it"))
+        kept = []
     text, citations = _renumber(kept)
     return Verified(text=text, citations=citations, checks=tuple(checks), found=bool(kept))
 
@@ -127,6 +158,28 @@ def _support(
         reason = "citation corrected" if cited else "citation added"
         return ranked[0][0], [ranked[0][1]], reason
     return None
+
+
+def _in_context(
+    text: str, question: str, supporters: list[Evidence], language: str, idf: Idf, context: Context
+) -> bool:
+    """Whether the question's words the claim repeats occur in the supporting documents."""
+    same = [e for e in supporters if (e.language or language) == language]
+    if not same:
+        return True  # another language: the meaning check has vouched for it
+    repeated = set(tokenize(text, language)) & set(tokenize(question, language))
+    if not repeated:
+        return True
+    around = " ".join(context(e) for e in same)
+    found = set(tokenize(around, language)) | set(tokenize(around, "en"))
+    total = sum(idf(t) for t in repeated)
+    return sum(idf(t) for t in repeated & found) >= 0.75 * total
+
+
+def _clauses(text: str) -> list[str]:
+    """The clauses of a compound sentence ("A, and B"), each long enough to stand alone."""
+    parts = [p.strip(" ,;") for p in _CLAUSE.split(text)]
+    return [p for p in parts if len(p.split()) >= 3]
 
 
 def _cross(

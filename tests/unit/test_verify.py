@@ -7,7 +7,9 @@ from assistant.verify import verify
 
 EVIDENCE = [
     Evidence(1, "a.txt", "A", 0, 45, "Ghani first fled to Uzbekistan in August.", 1.0, "en", 0),
-    Evidence(2, "b.txt", "B", 100, 160, "The agreement freed 5,000 prisoners in 2020.", 0.9, "en", 1),
+    Evidence(
+        2, "b.txt", "B", 100, 160, "The agreement freed 5,000 prisoners in 2020.", 0.9, "en", 1
+    ),
     Evidence(3, "c.txt", "C", 10, 60, "Tom West overtager posten som udsending.", 0.8, "da", 2),
 ]
 QUESTION = "Where did Ghani flee, and how many prisoners were freed?"
@@ -50,3 +52,28 @@ def test_a_draft_saying_not_found_or_inventing_is_no_answer() -> None:
     assert not _verify("NOT FOUND").found
     assert not _verify("Argentina won the World Cup in 1986 [1].").found
     assert not _verify("").found
+
+
+def test_a_compound_sentence_keeps_its_supported_clause() -> None:
+    checked = _verify("Ghani fled to Uzbekistan, and the deal freed 9,000 prisoners [1].")
+    assert checked.found
+    assert "Uzbekistan" in checked.text and "9,000" not in checked.text
+
+
+def test_question_words_the_claim_repeats_must_occur_in_the_cited_document() -> None:
+    documents = {"a.txt": "Ghani first fled to Uzbekistan in August. He later went to Abu Dhabi."}
+
+    def context(e: Evidence) -> str:
+        return documents.get(e.source, "")
+
+    question = "In which month was Ghani born?"
+    draft = "Ghani was born in August [1]."
+    plain = verify(draft, question, EVIDENCE, "en", lambda t: 1.0)
+    checked = verify(draft, question, EVIDENCE, "en", lambda t: 1.0, context=context)
+    assert plain.found and not checked.found
+
+
+def test_an_answer_without_the_asked_kind_of_thing_is_no_answer() -> None:
+    assert not _verify("Ghani fled [1].", "When did Ghani flee?").found
+    assert _verify("Ghani fled in August [1].", "When did Ghani flee?").found
+    assert not _verify("[1]", "How many people fled with Ghani?").found

@@ -1,0 +1,83 @@
+"""What kind of answer a question expects, and whether a sentence holds one.
+
+"When…?" needs a date or a time, "How many…?" a number, "Who…?" a name the question does not
+already contain. A sentence without such a thing cannot answer the question, however close in
+topic it is: this is what keeps an on-topic sentence from passing as the answer to a question the
+collection cannot answer ("How many died in the airport bombing?" → "Hundreds of thousands of
+Afghans died in the war" has no count).
+"""
+
+from __future__ import annotations
+
+import re
+
+from vectorstore.text import STOPWORDS
+
+_KINDS = [
+    ("number", r"\b(how (?:many|much|old|long|large|big|far)|what (?:number|age|percentage|share)|"
+               r"hvor (?:mange|meget|gammel|længe|stor))\b"),
+    ("date", r"\b(when|what (?:date|day|year|month|time)|which (?:date|day|year|month)|since when|"
+             r"until when|by when|hvornår|hvilken dato|hvilket år|hvilken dag|hvilken måned)\b"),
+    ("name", r"^\W*(?:who|whom|whose|hvem|hvis)\b|\bname of\b|'s name\b|\bhedder\b|\bnavn\b|\b(?:which|what) (?:person|man|woman|official|"
+             r"lawmaker|journalist|host|president|minister|general|envoy|newspaper|agency|outlet|"
+             r"organi[sz]ation|company|country|city|university|think[- ]tank|news)"),
+    ("place", r"^\W*(?:where|hvor(?! (?:mange|meget|gammel|længe|stor)))\b|\bin which (?:country|"
+              r"city|place)\b|\bhvilket land\b|\bhvilken by\b"),
+]  # fmt: skip
+_COMPILED = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in _KINDS]
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|januar|februar|marts|maj|juni|juli|oktober"
+)
+_WEEKDAYS = (
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|mandag|tirsdag|onsdag|torsdag|"
+    "fredag|lørdag|søndag"
+)
+_DATE = re.compile(
+    rf"\b(?:{_MONTHS}|{_WEEKDAYS})\b|\b(?:1[5-9]|20)\d\d\b|\b\d{{1,2}}/\d{{1,2}}\b|"
+    r"\b(?:yesterday|today|tomorrow|last (?:week|month|year)|i går|i dag|i morgen)\b",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
+    "hundred|thousand|million|billion|trillion|dozen|tre|fire|fem|seks|syv|otte|tyve|tredive|"
+    "fyrre|halvtreds|hundrede|tusind|millioner|milliarder"
+)
+_NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+_NAME = re.compile(r"\b[A-ZÆØÅ][\w’'-]+")
+
+
+_STARTERS = frozenset(
+    "according however meanwhile after before during since while although despite in on at "
+    "by from under over last next earlier later both two three editor's note".split()
+)
+
+
+def expected(question: str) -> str | None:
+    """'number', 'date', 'name' or 'place' when the question asks for one; None otherwise."""
+    for kind, pattern in _COMPILED:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+def holds_answer(sentence: str, question: str, kind: str | None = None) -> bool:
+    """Whether the sentence contains something of the kind the question asks for."""
+    kind = kind if kind is not None else expected(question)
+    if kind is None:
+        return True
+    if kind == "number":
+        return bool(_NUMBER.search(_without(sentence, question, numbers=True)))
+    if kind == "date":
+        return bool(_DATE.search(sentence))
+    asked = {w.lower() for w in re.findall(r"\w+", question)}
+    names = {m.group(0).lower() for m in _NAME.finditer(sentence)}
+    return bool(names - asked - STOPWORDS - _STARTERS)
+
+
+def _without(sentence: str, question: str, numbers: bool) -> str:
+    """The sentence minus the numbers the question already contains."""
+    for number in re.findall(r"\d[\d,.]*", question) if numbers else []:
+        sentence = sentence.replace(number, " ")
+    return sentence

@@ -1,0 +1,38 @@
+"""The kind of answer a question asks for, and whether a sentence holds one."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.expect import expected, holds_answer
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many prisoners were released?", "number"),
+        ("Hvor gammel er han?", "number"),
+        ("When did the troops leave?", "date"),
+        ("Hvornår trådte han tilbage?", "date"),
+        ("Who took over the post?", "name"),
+        ("Which news agency reported it?", "name"),
+        ("What is his wife's name?", "name"),
+        ("Where did Ghani flee first?", "place"),
+        ("What did he say about the talks?", None),
+    ],
+)
+def test_questions_ask_for_a_kind_of_answer(question: str, kind: str | None) -> None:
+    assert expected(question) == kind
+
+
+def test_a_sentence_holds_an_answer_only_if_it_has_that_kind_of_thing() -> None:
+    many = "How many US soldiers died in the airport bombing?"
+    assert not holds_answer("Hundreds of thousands of Afghans died in the war.", many)
+    assert holds_answer("13 US service members died.", many)
+    assert holds_answer("Han var 70 år.", "Hvor gammel var han?")
+    assert holds_answer("His resignation took effect on Tuesday.", "When did it take effect?")
+    assert not holds_answer("He resigned after the collapse.", "When did he resign?")
+    who = "Who replaced Zalmay Khalilzad?"
+    assert holds_answer("Thomas West would now fulfill the role.", who)
+    assert not holds_answer("He was replaced by his deputy, Khalilzad said.", who)
+    assert holds_answer("Anything at all.", "Why did the talks stall?")
