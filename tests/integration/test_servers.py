@@ -26,6 +26,7 @@ import pytest
 from assistant import Assistant
 from assistant.integrations import LocalChatModel
 from assistant.llm import GenerationError, OpenAICompatibleBackend, model_path
+from assistant.retrieve import HybridSearcher
 from assistant.settings import AssistantSettings
 from ingest import ingest
 from ingest.lock import lock_path
@@ -162,6 +163,35 @@ def test_reingest_through_the_server_embeds_nothing(
     again = ingest(ingest_settings)
     assert again.unchanged == (DOCUMENT,)
     assert again.chunks_embedded == 0 and again.added == () and again.updated == ()
+
+
+def test_a_running_searcher_catches_up_with_an_ingest_through_the_server(
+    server_settings: tuple[IngestSettings, AssistantSettings],
+) -> None:
+    ingest_settings, settings = server_settings
+    ingest(ingest_settings)
+    searcher = HybridSearcher(settings)
+    query = "Who resigned as special representative?"
+    before = {p.chunk_id for p in searcher.search(query, 3).passages}
+    document = ingest_settings.root / DOCUMENT
+    original = document.read_text(encoding="utf-8")
+    added = "\n\nThe harbour pilots of Vestmark counted eleven lighthouses along the fjord.\n"
+    try:
+        document.write_text(original + added, encoding="utf-8")
+        assert ingest(ingest_settings).updated == (DOCUMENT,)
+        found = searcher.search("How many lighthouses did the Vestmark harbour pilots count?", 3)
+        assert "eleven lighthouses" in found.passages[0].text
+        live = set(
+            Store.open(
+                ingest_settings.store, ingest_settings.store.chunking, create=False
+            ).chunk_keys()
+        )
+        assert {p.chunk_id for p in searcher.search(query, 3).passages} <= live
+        assert set(searcher._chunks) == live and len(searcher._lexical or ()) == len(live)
+    finally:
+        document.write_text(original, encoding="utf-8")
+        ingest(ingest_settings)
+    assert {p.chunk_id for p in searcher.search(query, 3).passages} == before
 
 
 def test_ask_through_both_servers_answers_as_the_in_process_model_does(
