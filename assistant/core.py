@@ -138,7 +138,6 @@ class Assistant:
             self._idf,
             min_support=self.settings.min_support,
             cross_check=self._cross_check(similarity),
-            context=self._document_text,
         )
         conflicts: list[Conflict] = []
         if checked.found:
@@ -217,11 +216,6 @@ class Assistant:
         # The model answered instead of rewriting: let the previous question carry the context.
         previous = next(m["content"] for m in reversed(history) if m.get("role") == "user")
         return f"{previous.strip()} {question}", elapsed
-
-    def _document_text(self, evidence: Evidence) -> str:
-        """The title and every indexed chunk of the evidence's document, joined."""
-        chunks = [c for c in self.searcher._chunks.values() if c.source == evidence.source]
-        return " ".join([evidence.title, *(c.text for c in sorted(chunks, key=lambda c: c.start))])
 
     def _idf(self, term: str) -> float:
         lexical = self.searcher._lexical

@@ -16,10 +16,12 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from assistant.language import question_language
 from assistant.metrics import EvalQuestion, Scored, load_questions, score
 from vectorstore.settings import PROJECT_ROOT
 
 DEFAULT_SET = PROJECT_ROOT / "eval" / "questions.yaml"
+_RETRIEVAL_KEYS = {"configuration", "questions", "recall_at_5", "mrr", "errors", "latency_ms"}
 Progress = Callable[[int, int, Scored], None]
 
 
@@ -118,6 +120,9 @@ def configuration(assistant: Any) -> dict[str, Any]:
     if s is None:
         return {"pipeline": type(assistant).__name__}
     return {
+        "rerank": [s.rerank_candidates, s.rerank_chunk_weight, s.rerank_lexical_weight],
+        "evidence_passages": s.evidence_passages,
+        "min_relevance": s.min_relevance,
         "llm_model": Path(s.llm_model).name,
         "embedding_model": s.store.embedding_model,
         "chunk_chars": s.store.chunk_chars,
@@ -137,21 +142,48 @@ def warm_up(assistant: Any) -> None:
         assistant.search("warm up", 1)
 
 
+class RetrievalOnly:
+    """Wraps an Assistant so that `ask` only retrieves: for comparing retrieval settings cheaply.
+    Follow-ups are still rewritten by the model, as in the real pipeline."""
+
+    def __init__(self, assistant: Any):
+        self.assistant = assistant
+        self.settings = assistant.settings
+        self.llm = assistant.llm
+
+    def search(self, query: str, k: int) -> Any:
+        return self.assistant.search(query, k)
+
+    def ask(self, question: str, history: Sequence[dict[str, str]]) -> dict[str, Any]:
+        started = time.perf_counter()
+        a = self.assistant
+        standalone, _ = a._standalone(question, list(history))
+        result, _, _ = a._retrieve(standalone, question_language(question, a.searcher.languages()))
+        elapsed = (time.perf_counter() - started) * 1000
+        timings = {"total_ms": elapsed, "first_token_ms": elapsed}
+        return {"text": "", "found": False, "passages": result.passages, "timings": timings}
+
+
 def run_cli(args: Any) -> int:
-    """`assistant eval [FILE] [--limit N] [--json] [--out FILE]`."""
+    """`assistant eval [FILE] [--limit N] [--json] [--out FILE] [--retrieval-only]`."""
     from assistant.core import Assistant
 
     questions = load_questions(args.file or DEFAULT_SET)
     if args.limit and args.limit > 0:
         questions = questions[: args.limit]
-    assistant = Assistant()
+    assistant: Any = Assistant()
+    retrieval_only = bool(getattr(args, "retrieval_only", False))
+    if retrieval_only:
+        assistant = RetrievalOnly(assistant)
     warm_up(assistant)
     results = evaluate(assistant, questions, progress=None if args.json else _progress)
     summary = {"configuration": configuration(assistant), **summarize(results)}
+    if retrieval_only:
+        summary = {k: v for k, v in summary.items() if k in _RETRIEVAL_KEYS}
     if args.out:
         payload = {"summary": summary, "results": [asdict(r) for r in results]}
         args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
-    if not args.json:
+    if not args.json and not retrieval_only:
         print(format_table(summary))
     print(json.dumps(summary, ensure_ascii=False))
     return 0

@@ -21,7 +21,6 @@ from assistant.types import Check, Citation, Evidence
 from vectorstore.text import split_sentences, tokenize
 
 CrossCheck = Callable[[str, Evidence], float]
-Context = Callable[[Evidence], str]
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
@@ -54,14 +53,11 @@ def verify(
     min_support: float = 0.5,
     cross_check: CrossCheck | None = None,
     cross_threshold: float = 0.6,
-    context: Context | None = None,
 ) -> Verified:
     """Keep the supported sentences of the draft, each citing the evidence that supports it.
 
-    `context` gives the text around a piece of evidence (its document): the question's words
-    that a claim repeats must occur there, so "X was born on…" cannot rest on a sentence from an
-    article that never mentions a birth. The answer counts as found only if something in it is
-    of the kind the question asks for (a date for "when", a number for "how many"…).
+    The answer counts as found only if something in it is of the kind the question asks for (a
+    date for "when", a number for "how many"…).
     """
     by_n = {e.n: e for e in evidence}
     kept: list[tuple[str, list[Evidence]]] = []
@@ -75,12 +71,6 @@ def verify(
         verdict = _support(text, question, cited, evidence, language, idf, min_support)
         if verdict is None and cross_check is not None:
             verdict = _cross(text, cited, evidence, language, cross_check, cross_threshold)
-        if (
-            verdict
-            and context
-            and not _in_context(text, question, verdict[1], language, idf, context)
-        ):
-            return None
         return verdict
 
     for sentence in _sentences(draft):
@@ -158,22 +148,6 @@ def _support(
         reason = "citation corrected" if cited else "citation added"
         return ranked[0][0], [ranked[0][1]], reason
     return None
-
-
-def _in_context(
-    text: str, question: str, supporters: list[Evidence], language: str, idf: Idf, context: Context
-) -> bool:
-    """Whether the question's words the claim repeats occur in the supporting documents."""
-    same = [e for e in supporters if (e.language or language) == language]
-    if not same:
-        return True  # another language: the meaning check has vouched for it
-    repeated = set(tokenize(text, language)) & set(tokenize(question, language))
-    if not repeated:
-        return True
-    around = " ".join(context(e) for e in same)
-    found = set(tokenize(around, language)) | set(tokenize(around, "en"))
-    total = sum(idf(t) for t in repeated)
-    return sum(idf(t) for t in repeated & found) >= 0.75 * total
 
 
 def _clauses(text: str) -> list[str]:

@@ -60,19 +60,6 @@ def test_a_compound_sentence_keeps_its_supported_clause() -> None:
     assert "Uzbekistan" in checked.text and "9,000" not in checked.text
 
 
-def test_question_words_the_claim_repeats_must_occur_in_the_cited_document() -> None:
-    documents = {"a.txt": "Ghani first fled to Uzbekistan in August. He later went to Abu Dhabi."}
-
-    def context(e: Evidence) -> str:
-        return documents.get(e.source, "")
-
-    question = "In which month was Ghani born?"
-    draft = "Ghani was born in August [1]."
-    plain = verify(draft, question, EVIDENCE, "en", lambda t: 1.0)
-    checked = verify(draft, question, EVIDENCE, "en", lambda t: 1.0, context=context)
-    assert plain.found and not checked.found
-
-
 def test_an_answer_without_the_asked_kind_of_thing_is_no_answer() -> None:
     assert not _verify("Ghani fled [1].", "When did Ghani flee?").found
     assert _verify("Ghani fled in August [1].", "When did Ghani flee?").found
