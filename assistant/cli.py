@@ -76,6 +76,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--limit", type=int, default=0, help="only the first N questions")
     evaluate.add_argument("--json", action="store_true", help="print only the JSON summary")
     evaluate.add_argument("--out", type=Path, help="also write per-question results (JSON) here")
+    evaluate.add_argument(
+        "--retrieval-only", action="store_true", help="measure retrieval only (no answers)"
+    )
     evaluate.set_defaults(run=_eval)
     return parser
 
