@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-HOST   ?= 127.0.0.1
+ADDRESS ?= 127.0.0.1
 PORT   ?= 8501
 DEPS   := $(VENV)/.deps-$(shell cat pyproject.toml | sha256sum | cut -c1-12)
 MODELS := embeddinggemma-300m qwen2.5-coder-1.5b-instruct-q4_k_m
@@ -31,8 +31,8 @@ models-all: $(DEPS)  ## also the 0.5B model used in comparisons
 ingest: setup  ## sync seeds/ into the index
 	$(BIN)/assistant ingest
 
-run: setup ingest  ## set up, ingest seeds/ and serve the chat on http://$(HOST):$(PORT)
-	$(BIN)/streamlit run streamlit_app.py --server.headless true --server.address $(HOST) \
+run: setup ingest  ## set up, ingest seeds/ and serve the chat on http://$(ADDRESS):$(PORT)
+	$(BIN)/streamlit run streamlit_app.py --server.headless true --server.address $(ADDRESS) \
 		--server.port $(PORT) --browser.gatherUsageStats false
 
 test: setup browser  ## set up, then the whole test suite (unit, integration, browser)

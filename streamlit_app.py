@@ -1,7 +1,7 @@
 """The chat front end: ask the collection, watch the answer stream, click a [n] to read its source.
 
 Layout only: answers come from `assistant`, ingest and uploads from `ingest`. Run it with
-`make run` (127.0.0.1 unless HOST says otherwise).
+`make run` (127.0.0.1 unless ADDRESS says otherwise).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from vectorstore.schema import DocumentRecord
 
 log = logging.getLogger("streamlit_app")
 
-UI = Path(__file__).resolve().parent / "ui"
+UI = Path(__file__).resolve().parent / ".streamlit" / "components"
 answer_view = st.components.v2.component(
     "answer_view",
     html='<div class="answer"></div>',

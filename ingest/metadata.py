@@ -47,7 +47,7 @@ def describe(text: str, kept: tuple[Span, ...], fallback_title: str) -> Document
 def derive_title(text: str, kept: tuple[Span, ...]) -> str:
     """The first short line that reads like a headline, else the first sentence, shortened."""
     for start, end in kept[:3]:
-        first_line = text[start:end].split("\n", 1)[0].strip()
+        first_line = text[start:end].split("\n", 1)[0].strip().lstrip("#").strip()
         first_line = re.sub(r"^\s*date\s+\d{4}-\d\d(-\d\d)?\s*", "", first_line)
         if 12 <= len(first_line) <= 140 and not first_line.endswith((".", ":", "?")):
             return first_line

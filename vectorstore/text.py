@@ -54,7 +54,9 @@ def _stemmer(name: str) -> Any:
 
 def split_sentences(text: str, start: int, end: int, language: str = "en") -> list[Span]:
     """Sentence spans inside text[start:end], as offsets into `text`, trimmed of white space."""
-    segment = text[start:end]
+    # Line breaks become spaces (same length, so offsets hold): the segmenter then sees wrapped
+    # lines as one sentence, and _split_lines decides which breaks really end a unit of text.
+    segment = text[start:end].replace("\n", " ")
     pieces = _segment(segment, language)
     spans: list[Span] = []
     cursor = 0
@@ -98,17 +100,35 @@ def _regex_sentences(text: str, start: int, end: int) -> list[Span]:
 
 
 def _split_lines(text: str, spans: list[Span]) -> list[Span]:
-    """A line break inside a 'sentence' is a heading or caption boundary: split there too."""
+    """Split a 'sentence' at a line break that ends a heading, a caption or a missed sentence end.
+
+    A hard-wrapped line (long, running on into the next) is not a boundary: the sentence stays whole.
+    """
     out: list[Span] = []
     for s, e in spans:
-        position = s
-        for line in text[s:e].split("\n"):
-            stripped = line.strip()
-            if stripped:
-                offset = text.find(stripped, position, e)
-                out.append((offset, offset + len(stripped)))
-                position = offset + len(stripped)
+        start = s
+        for match in re.finditer(r"\n", text[s:e]):
+            cut = s + match.start()
+            line = text[start:cut].strip()
+            if line and _ends_line(line):
+                out.append(_trim(text, start, cut))
+                start = cut + 1
+        if text[start:e].strip():
+            out.append(_trim(text, start, e))
     return out
+
+
+def _ends_line(line: str) -> bool:
+    """Whether a line ending at a line break ends a unit of text rather than being wrapped."""
+    return line[-1] in '.!?:;"”’)' or (len(line) < 50 and line[-1] not in ",-–")
+
+
+def _trim(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 def detect_language(text: str, candidates: frozenset[str] | None = None) -> str:

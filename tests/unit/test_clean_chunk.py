@@ -107,3 +107,8 @@ def test_dates_in_several_formats() -> None:
     assert find_date("Published June 11, 2021 by the desk") == "2021-06-11"
     assert find_date("Updated 3 March 2020") == "2020-03-03"
     assert find_date("no date here") == ""
+
+
+def test_markdown_heading_marks_are_not_part_of_the_title() -> None:
+    text = "# Lighthouse restored on the coast\n\nThe lighthouse reopened after repairs."
+    assert describe(text, clean(text).paragraphs, "x").title == "Lighthouse restored on the coast"

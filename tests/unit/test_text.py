@@ -36,3 +36,15 @@ def test_tokens_are_stemmed_and_without_function_words() -> None:
 def test_language_prefers_the_collection_languages_for_short_questions() -> None:
     assert detect_language("Hvem overtog posten efter ham?", frozenset({"da", "en"})) == "da"
     assert detect_language("Who took over the post after him?", frozenset({"da", "en"})) == "en"
+
+
+def test_a_hard_wrapped_sentence_stays_whole_but_a_heading_line_is_its_own() -> None:
+    text = (
+        "Storm damage\n"
+        "The harbour was restored in 2019 after decades of neglect, and the old keeper's\n"
+        "cottage is now a museum. It opened in May."
+    )
+    pieces = [text[s:e] for s, e in split_sentences(text, 0, len(text))]
+    assert pieces[0] == "Storm damage"
+    assert pieces[1].startswith("The harbour") and pieces[1].endswith("now a museum.")
+    assert pieces[2] == "It opened in May."
