@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 POINTS = {
+    "listed": "the folder is listed; no file read yet",
     "planned": "files hashed, read and chunked; nothing written yet",
     "staged": "the private copy of the store is open; nothing written to it yet",
     "deleting": "removed documents are out of the manifest, their chunks not yet deleted",

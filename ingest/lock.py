@@ -1,8 +1,10 @@
-"""One ingest at a time per store: a second one waits, then stops with a clear message."""
+"""One ingest at a time per store: a second one says it waits, waits, and after `lock_timeout`
+stops with a clear message. The lock is an OS file lock, so a killed ingest never leaves it held."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +14,8 @@ from filelock import FileLock, Timeout
 
 from ingest.settings import IngestSettings
 from vectorstore.errors import IngestLockedError
+
+log = logging.getLogger(__name__)
 
 
 def lock_path(settings: IngestSettings) -> Path:
@@ -29,7 +33,14 @@ def ingest_lock(settings: IngestSettings) -> Iterator[None]:
     """Hold the store's ingest lock; raise IngestLockedError after `lock_timeout` seconds."""
     lock = FileLock(str(lock_path(settings)))
     try:
-        lock.acquire(timeout=settings.lock_timeout)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            log.warning(
+                "another ingest is running on this store; waiting up to %.0f s for it to finish",
+                settings.lock_timeout,
+            )
+            lock.acquire(timeout=settings.lock_timeout)
     except Timeout:
         raise IngestLockedError(
             f"another ingest is still running on this store (waited {settings.lock_timeout:.0f} s); "

@@ -62,6 +62,7 @@ def _sync(
     embedder: Any,
 ) -> IngestReport:
     files, problems = discover(settings.root, paths)
+    faults.reached("listed")
     scope = scope_of(settings.root, paths)
     base = _open_published(settings)
     try:
@@ -170,6 +171,7 @@ def _open_target(settings: IngestSettings) -> tuple[Store, snapshots.Staging | N
         target = Store.open(store, store.chunking, create=True, folder=staging.folder)
         if staging.resumed:
             target.validate()
+            snapshots.opened(staging)
         return target, staging
     except Exception:
         if not staging.resumed:

@@ -37,7 +37,8 @@ from pathlib import Path
 CURRENT = "CURRENT"
 SQLITE = "chroma.sqlite3"
 MAX_RESUMES = 2
-"""A staging copy resumed this often without being published is started afresh."""
+"""A staging copy that failed to open this often in a row is started afresh (a crash while
+opening a damaged copy must not repeat forever)."""
 
 _SEGMENT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -93,6 +94,11 @@ def stage(root: Path) -> Staging:
         _copy_store(source, folder)
     _write_marker(area / f"{name}.base", base, 0)
     return Staging(folder=folder, base=base, resumed=False)
+
+
+def opened(staging: Staging) -> None:
+    """Record that a resumed copy opened and validated cleanly (resets its failure count)."""
+    _write_marker(staging.folder.with_name(staging.folder.name + ".base"), staging.base, 0)
 
 
 def discard(staging: Staging) -> None:
