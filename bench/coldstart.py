@@ -98,8 +98,7 @@ def app_cold_start(browser: Any, env: dict[str, str], question: str, log: Path) 
         painted = time.perf_counter() - started
         box = page.get_by_test_id("stChatInputTextArea")
         expect(box).to_be_enabled(timeout=TIMEOUT_S * 1000)
-        expect(page.get_by_text("Loading the models")).to_have_count(0, timeout=TIMEOUT_S * 1000)
-        ready = time.perf_counter() - started
+        ready = time.perf_counter() - started  # the models may still be loading: ask at once
         messages = page.get_by_test_id("stChatMessage")
         box.fill(question)
         box.press("Enter")
@@ -205,7 +204,7 @@ def render(r: dict[str, Any]) -> str:
         ["server healthy", fmt(r["healthy_s"], 1, " s"), "", ""],
         ["first paint (title visible)", fmt(r["first_paint_s"], 1, " s"),
          f"{fmt(r['minimal_paint_s'], 1, ' s')} (one-line Streamlit app)", f"**{r['paint_ratio']:.2f}**"],
-        ["models loaded, chat input enabled", fmt(r["ready_s"], 1, " s"), "", ""],
+        ["chat input enabled (question typed at once)", fmt(r["ready_s"], 1, " s"), "", ""],
         ["first answer text on screen", fmt(r["first_text_s"], 1, " s"), "", ""],
         ["first answer complete", fmt(r["first_answer_s"], 1, " s"),
          f"{fmt(r['cli_answer_s'], 1, ' s')} (`assistant ask`, fresh process)", f"**{r['answer_ratio']:.2f}**"],

@@ -21,6 +21,7 @@ from vectorstore.embeddings import get_embedder
 from vectorstore.settings import PROJECT_ROOT, StoreSettings
 
 SEEDS = PROJECT_ROOT / "seeds"
+ROUNDS = 2
 
 
 class RecordingEmbedder:
@@ -83,17 +84,27 @@ def run() -> dict[str, Any]:
     )
     embedder.embed_passages(["warm up the model before the clock starts"], ["none"], 16)
 
-    recorder = RecordingEmbedder(embedder)
-    clock = time.perf_counter()
-    report = ingest(settings, embedder=recorder)
-    pipeline_s = time.perf_counter() - clock
-    if not report.ok or not recorder.texts:
-        raise RuntimeError(f"the ingest benchmark's ingest failed: {report.errors}")
-
-    bare_s = bare_encode(
-        embedder, recorder.texts, recorder.titles, recorder.batch_size, store_settings.embed_threads
-    )
+    pipeline_runs, bare_runs, embedding_runs = [], [], []
+    for _ in range(ROUNDS):  # interleaved; the best of each, so a busy moment hurts neither
+        shutil.rmtree(store_settings.path, ignore_errors=True)
+        recorder = RecordingEmbedder(embedder)
+        clock = time.perf_counter()
+        report = ingest(settings, embedder=recorder)
+        pipeline_runs.append(time.perf_counter() - clock)
+        embedding_runs.append(recorder.seconds)
+        if not report.ok or not recorder.texts:
+            raise RuntimeError(f"the ingest benchmark's ingest failed: {report.errors}")
+        bare_runs.append(
+            bare_encode(
+                embedder,
+                recorder.texts,
+                recorder.titles,
+                recorder.batch_size,
+                store_settings.embed_threads,
+            )
+        )
     shutil.rmtree(store_settings.path, ignore_errors=True)
+    pipeline_s, bare_s = min(pipeline_runs), min(bare_runs)
     n, chars = len(recorder.texts), sum(len(t) for t in recorder.texts)
     result = {
         "embedding_model": store_settings.embedding_model,
@@ -105,7 +116,9 @@ def run() -> dict[str, Any]:
         "batch_size": recorder.batch_size,
         "threads": store_settings.embed_threads,
         "pipeline_s": pipeline_s,
-        "pipeline_embedding_s": recorder.seconds,
+        "pipeline_embedding_s": embedding_runs[pipeline_runs.index(pipeline_s)],
+        "pipeline_runs_s": pipeline_runs,
+        "bare_runs_s": bare_runs,
         "bare_s": bare_s,
         "pipeline_texts_per_s": n / pipeline_s,
         "bare_texts_per_s": n / bare_s,
@@ -138,7 +151,11 @@ sentences for evidence selection, {r["chars"]:,} characters), batch {r["batch_si
 
 Ratio {r["ratio"]:.2f} {verdict} the goal of ≥ 0.90. Of the ingest's {r["pipeline_s"]:.1f} s,
 {r["pipeline_embedding_s"]:.1f} s are spent inside the embedder and {outside:.1f} s outside it
-(reading, cleaning, chunking, sentence splitting, Chroma writes).
+(reading, cleaning, chunking, sentence splitting, Chroma writes). The embedder itself is slower
+inside ingest than bare ({r["pipeline_embedding_s"]:.1f} s against {r["bare_s"]:.1f} s): ingest
+embeds in calls of {4 * r["batch_size"]} texts so that each document is committed as soon as it
+is complete (a killed ingest loses little work), and sentence-transformers sorts texts by length
+(less padding) only within a call, while the bare run sorts all of them at once.
 
 {provenance(r["seconds"])}
 """

@@ -167,7 +167,7 @@ def run(limit: str = "sample") -> dict[str, Any]:
     }
     save_json(f"stock-{limit}", payload)
     write_section("stock" if limit == "sample" else f"stock-{limit}", render(payload))
-    return {name: _headline(s) for name, s in summaries.items()}
+    return {f"{name}_{k}": v for name, s in summaries.items() for k, v in _headline(s).items()}
 
 
 def _headline(summary: dict[str, Any]) -> dict[str, Any]:

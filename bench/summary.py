@@ -106,4 +106,5 @@ def write() -> None:
         "summary",
         "## Summary\n\nEach figure against its peer, measured in the same run (details below).\n\n"
         + table(["benchmark", "figure", "peer", "ratio", "goal", "verdict"], body),
+        first=True,
     )
