@@ -13,6 +13,7 @@ import platform
 import shlex
 import statistics
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -158,12 +159,65 @@ def write_section(name: str, body: str, report: Path = REPORT, first: bool = Fal
     report.write_text(text, "utf-8")
 
 
+class ForeignLoad:
+    """How many cores other processes keep busy while a benchmark runs (sampled every 2 s).
+
+    The heavy-job lock keeps other model-loading jobs out, not everything: this says how quiet
+    the machine really was.
+    """
+
+    def __init__(self, interval: float = 2.0):
+        self.interval = interval
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._ours: dict[int, Any] = {}
+
+    def __enter__(self) -> ForeignLoad:
+        global _LOAD
+        _LOAD = self
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        import psutil
+
+        me = psutil.Process()
+        psutil.cpu_percent(None)
+        while not self._stop.wait(self.interval):
+            busy = psutil.cpu_percent(None) * psutil.cpu_count() / 100
+            own = 0.0
+            for process in [me, *me.children(recursive=True)]:
+                known = self._ours.setdefault(process.pid, process)
+                try:
+                    own += known.cpu_percent(None) / 100
+                except psutil.Error:
+                    continue
+            self.samples.append(max(0.0, busy - own))
+
+    def line(self) -> str:
+        if not self.samples:
+            return ""
+        mean = statistics.fmean(self.samples)
+        return (
+            f"; other processes kept {mean:.1f} cores busy on average (max {max(self.samples):.1f})"
+        )
+
+
+_LOAD: ForeignLoad | None = None
+
+
 def provenance(seconds: float) -> str:
-    """The line under each section: when, where, with which command, and how long it took."""
+    """The line under each section: when, where, with which command, how long, how quiet."""
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime())
+    quiet = _LOAD.line() if _LOAD is not None else ""
     return (
         f"_Measured {when} on {machine().line()}; `{command()}` "
-        f"(run under `{HEAVY_LOCK}`), {seconds:.0f} s._"
+        f"(run under `{HEAVY_LOCK}`), {seconds:.0f} s{quiet}._"
     )
 
 

@@ -36,7 +36,16 @@ WARM_UP = 10
 
 
 def _store_folder(size: int) -> Path:
-    return RESULTS / "synthetic" / f"{size}-{VERSION}"
+    """One cached index per size and per index signature (embedding model + chunking)."""
+    from vectorstore.settings import StoreSettings
+    from vectorstore.store import signature
+
+    store = StoreSettings()
+    return (
+        RESULTS
+        / "synthetic"
+        / f"{size}-{VERSION}-{signature(store.embedding_model, store.chunking)}"
+    )
 
 
 def _settings(size: int) -> Any:
