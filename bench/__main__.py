@@ -19,7 +19,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from bench.common import HEAVY_LOCK, REPORT, ForeignLoad, machine, save_json
+from bench.common import (
+    HEAVY_LOCK,
+    REPORT,
+    ForeignLoad,
+    machine,
+    save_json,
+    wait_until_quiet,
+)
 
 ORDER = ("ingest", "retrieval", "answer", "coldstart", "stock", "reingest")
 
@@ -74,7 +81,7 @@ def heavy_lock(enabled: bool) -> Iterator[None]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "names", nargs="*", choices=[*ORDER, []], help="benchmarks to run (default: all)"
+        "names", nargs="*", help=f"benchmarks to run: {', '.join(ORDER)} (default: all)"
     )
     parser.add_argument(
         "--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[1000, 10000, 100000],
@@ -88,7 +95,14 @@ def main(argv: list[str] | None = None) -> int:
         "--answer-questions", type=int, default=12, help="questions timed in `answer`"
     )
     parser.add_argument("--no-lock", action="store_true", help="the heavy-job lock is already held")
+    parser.add_argument(
+        "--wait-quiet", type=float, default=120.0,
+        help="before each benchmark, wait up to this many seconds for other processes to go quiet",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    unknown = [n for n in args.names if n not in ORDER]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(ORDER)}")
     names = [n for n in ORDER if n in (args.names or ORDER)]
 
     print(f"machine: {machine().line()}", file=sys.stderr)
@@ -100,6 +114,12 @@ def main(argv: list[str] | None = None) -> int:
             if run is None:
                 print(f"[{name}] not present, skipped", file=sys.stderr)
                 continue
+            waited = wait_until_quiet(args.wait_quiet)
+            if waited > 15:
+                print(
+                    f"[{name}] waited {waited:.0f} s for other processes to calm down",
+                    file=sys.stderr,
+                )
             print(f"[{name}] running…", file=sys.stderr)
             started = time.perf_counter()
             try:

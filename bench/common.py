@@ -211,6 +211,28 @@ class ForeignLoad:
 _LOAD: ForeignLoad | None = None
 
 
+def wait_until_quiet(max_wait: float, cores: float = 0.3, seconds: float = 10.0) -> float:
+    """Wait (at most `max_wait` s) until other processes use under `cores` cores for `seconds`.
+
+    Returns the seconds waited. The benchmark then runs anyway, and says how busy it was.
+    """
+    import psutil
+
+    started = time.monotonic()
+    quiet_since = time.monotonic()
+    psutil.cpu_percent(None)
+    me = psutil.Process()
+    me.cpu_percent(None)
+    while time.monotonic() - started < max_wait:
+        time.sleep(1.0)
+        busy = psutil.cpu_percent(None) * psutil.cpu_count() / 100 - me.cpu_percent(None) / 100
+        if busy >= cores:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= seconds:
+            break
+    return time.monotonic() - started
+
+
 def provenance(seconds: float) -> str:
     """The line under each section: when, where, with which command, how long, how quiet."""
     when = time.strftime("%Y-%m-%d %H:%M", time.localtime())
