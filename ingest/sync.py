@@ -14,6 +14,7 @@ finds nothing to change writes nothing and never loads the embedding model.
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from vectorstore.errors import EmptyIndexError, IndexMismatchError
 from vectorstore.manifest import CLEAN, RUNNING
 from vectorstore.schema import DocumentRecord
 from vectorstore.store import Store
+
+log = logging.getLogger(__name__)
 
 
 def ingest(
@@ -178,7 +181,11 @@ def _open_target(settings: IngestSettings) -> tuple[Store, snapshots.Staging | N
             raise
         if target is not None:
             target.close()
-        snapshots.discard(staging)  # damaged by the kill: start again from the published index
+        log.warning(
+            "the copy an interrupted ingest left behind does not open cleanly; "
+            "starting again from the published index"
+        )
+        snapshots.discard(staging)
         staging = snapshots.stage(store.path)
         return Store.open(store, store.chunking, create=True, folder=staging.folder), staging
 
