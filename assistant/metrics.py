@@ -20,6 +20,7 @@ from vectorstore.text import tokenize
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_CITED_PIECE = re.compile(r"(.*?)((?:\[\d+(?:\s*[,;]\s*\d+)*\][\s.,;:]*)+)", re.DOTALL)
 
 
 class EvalFileError(AssistantError):
@@ -157,12 +158,13 @@ def retrieval(
 
 
 def citing_sentences(answer: str, n: int) -> list[str]:
-    """The sentences of the answer that carry the marker [n], markers removed."""
+    """The pieces of the answer that carry the marker [n] (each piece runs up to and including
+    its markers, as checked answers end every sentence with them), markers removed."""
     out = []
-    for piece in re.split(r"(?<=[.!?])\s+(?=\S)|(?<=\])\s+(?=[A-ZÆØÅ\"“])", answer):
-        numbers = {int(x) for g in _MARKER.findall(piece) for x in re.split(r"[,;]\s*", g)}
+    for match in _CITED_PIECE.finditer(answer):
+        numbers = {int(x) for g in _MARKER.findall(match.group(2)) for x in re.split(r"[,;]\s*", g)}
         if n in numbers:
-            out.append(_MARKER.sub("", piece).strip())
+            out.append(_MARKER.sub("", match.group(1)).strip())
     return out
 
 

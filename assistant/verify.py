@@ -29,6 +29,7 @@ _REFUSAL = re.compile(
     r"provide|answer)|no information|cannot (?:find|answer|be answered)|ikke fundet|fremgår ikke",
     re.IGNORECASE,
 )
+_LEADING_MARKERS = re.compile(r"^(?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+")
 _CLAUSE = re.compile(r",?\s+(?:and|while|but|whereas|og|men|mens)\s+|;\s+", re.IGNORECASE)
 _WORDY = re.compile(r"^(?:according to (?:the )?sources?\s*\d*,?\s*|answer:\s*)", re.IGNORECASE)
 
@@ -73,7 +74,7 @@ def verify(
             verdict = _cross(text, cited, evidence, language, cross_check, cross_threshold)
         return verdict
 
-    for sentence in _sentences(draft):
+    for sentence in _sentences(draft, language):
         cited = [by_n[n] for n in _markers(sentence) if n in by_n]
         numbers = tuple(e.n for e in cited)
         text = _clean(_MARKER.sub("", sentence))
@@ -190,19 +191,25 @@ def _renumber(kept: list[tuple[str, list[Evidence]]]) -> tuple[str, tuple[Citati
     return " ".join(parts), tuple(citations)
 
 
-def _sentences(draft: str) -> list[str]:
-    """The draft's sentences, each with the markers that follow it attached."""
+def _sentences(draft: str, language: str = "en") -> list[str]:
+    """The draft's sentences, each with the markers that follow it attached.
+
+    "A. [2] B." gives [2] to A; a marker opening a line ("[1] A.\n[2] B.") belongs to its line.
+    """
     draft = draft.strip()
     if not draft:
         return []
-    spans = split_sentences(draft, 0, len(draft))
     out: list[str] = []
-    for start, end in spans:
+    previous_end = 0
+    for start, end in split_sentences(draft, 0, len(draft), language):
         piece = draft[start:end].strip()
-        if out and re.fullmatch(r"(\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+", piece):
-            out[-1] += " " + piece
-        else:
+        lead = _LEADING_MARKERS.match(piece)
+        if out and lead and "\n" not in draft[previous_end:start]:
+            out[-1] += " " + lead.group(0).strip()
+            piece = piece[lead.end() :].strip()
+        if piece:
             out.append(piece)
+        previous_end = end
     return out
 
 
