@@ -32,7 +32,8 @@ Vectors = dict[tuple[str, int, int], Vector]
 
 _DEPENDS_ON_HISTORY = re.compile(
     r"\b(he|she|him|her|his|hers|it|its|they|them|their|this|that|these|those|there|then|"
-    r"the same|why|han|hun|ham|hans|hendes|det|den|de|dem|deres|der|dengang)\b",
+    r"the same|why|han|hun|ham|hans|hendes|det|den|de|dem|deres|der|dengang)\b"
+    r"|^\W*(and|but|also|what about|how about|og|men|også|hvad med)\b",
     re.IGNORECASE,
 )
 
@@ -202,9 +203,8 @@ class Assistant:
 
     def _standalone(self, question: str, history: list[dict[str, str]]) -> tuple[str, float]:
         """The question rewritten to stand alone, when it leans on the conversation."""
-        if not any(m.get("role") == "user" for m in history) or not _DEPENDS_ON_HISTORY.search(
-            question
-        ):
+        leans = _DEPENDS_ON_HISTORY.search(question) or len(question.split()) <= 4
+        if not any(m.get("role") == "user" for m in history) or not leans:
             return question, 0.0
         started = time.perf_counter()
         rewritten = "".join(self.llm.stream(rewrite_messages(question, history), 48, stop=["\n"]))
