@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from assistant.expect import answer_test
 from assistant.types import Evidence, Passage
 from vectorstore.text import tokenize
 
@@ -116,6 +117,19 @@ def select_evidence(
     return [
         Evidence(i + 1, e.source, e.title, e.start, e.end, e.text, e.score, e.language, e.passage)
         for i, e in enumerate(ordered)
+    ]
+
+
+def focused(question: str, evidence: Sequence[Evidence], k: int) -> list[Evidence]:
+    """The k best-scored sentences that hold the kind of answer the question asks for (a number
+    for "how many"…), best first and renumbered: a short second prompt when the first is refused."""
+    if k <= 0:
+        return []
+    answers = answer_test(question)
+    best = sorted((e for e in evidence if answers(e.text)), key=lambda e: -e.score)[:k]
+    return [
+        Evidence(i + 1, e.source, e.title, e.start, e.end, e.text, e.score, e.language, e.passage)
+        for i, e in enumerate(best)
     ]
 
 

@@ -10,7 +10,9 @@ Afghans died in the war" has no count).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from assistant.rerank import question_parts
 from vectorstore.text import STOPWORDS
 
 _KINDS = [
@@ -60,6 +62,14 @@ def expected(question: str) -> str | None:
         if pattern.search(question):
             return kind
     return None
+
+
+def answer_test(question: str) -> Callable[[str], bool]:
+    """A test for sentences: does it hold an answer of a kind any part of the question asks for?"""
+    kinds = {expected(part) for part in question_parts(question)}
+    if None in kinds:
+        return lambda sentence: True
+    return lambda sentence: any(holds_answer(sentence, question, k) for k in kinds)
 
 
 def holds_answer(sentence: str, question: str, kind: str | None = None) -> bool:

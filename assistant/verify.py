@@ -14,9 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.evidence import Idf
-from assistant.expect import expected, holds_answer
+from assistant.expect import answer_test
 from assistant.prompt import NOT_FOUND
-from assistant.rerank import question_parts
 from assistant.types import Check, Citation, Evidence
 from vectorstore.text import split_sentences, tokenize
 
@@ -63,10 +62,7 @@ def verify(
     by_n = {e.n: e for e in evidence}
     kept: list[tuple[str, list[Evidence]]] = []
     checks: list[Check] = []
-    kinds = {expected(part) for part in question_parts(question)}
-
-    def answers(sentence: str) -> bool:
-        return None in kinds or any(holds_answer(sentence, question, k) for k in kinds)
+    answers = answer_test(question)
 
     def check(text: str, cited: list[Evidence]) -> tuple[float, list[Evidence], str] | None:
         verdict = _support(text, question, cited, evidence, language, idf, min_support)
@@ -103,7 +99,7 @@ def verify(
         if not supported:
             checks.append(Check(sentence, numbers, "unsupported", 0.0, "no source says this"))
     if kept and not any(answers(text) for text, _ in kept):
-        checks.append(Check(draft, (), "dropped", 0.0, f"no {'/'.join(map(str, kinds))} in it"))
+        checks.append(Check(draft, (), "dropped", 0.0, "no answer of the asked kind in it"))
         kept = []
     text, citations = _renumber(kept)
     return Verified(text=text, citations=citations, checks=tuple(checks), found=bool(kept))
