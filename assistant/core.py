@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
 from assistant.conflicts import Conflict, describe, find_conflicts, with_conflicts
-from assistant.evidence import rank_sentences, select_evidence
+from assistant.evidence import focused, rank_sentences, select_evidence
 from assistant.language import not_found_message, question_language
 from assistant.llm import ChatBackend, make_backend
 from assistant.prompt import NOT_FOUND, answer_messages, rewrite_messages
@@ -36,6 +36,18 @@ _DEPENDS_ON_HISTORY = re.compile(
     r"|^\W*(and|but|also|what about|how about|og|men|også|hvad med)\b",
     re.IGNORECASE,
 )
+
+
+class _Clock:
+    """When the first token of any draft arrived, in ms since the question did."""
+
+    def __init__(self, started: float):
+        self.started = started
+        self.first_token_ms = 0.0
+
+    def token(self) -> None:
+        if not self.first_token_ms:
+            self.first_token_ms = (time.perf_counter() - self.started) * 1000
 
 
 class EmptyQuestionError(AssistantError):
@@ -120,39 +132,32 @@ class Assistant:
             yield self._refusal(base, timings, reason="no passage is close enough to the question")
             return
 
-        messages = answer_messages(standalone, evidence, language)
-        draft, shown, first_token_ms = "", 0, 0.0
-        for delta in self.llm.stream(messages, self.settings.max_answer_tokens):
-            if not draft:
-                first_token_ms = (time.perf_counter() - started) * 1000
-            draft += delta
-            head = draft.strip()
-            if NOT_FOUND.startswith(head) or head.startswith(NOT_FOUND):
-                continue  # a refusal is shown as one, not streamed as model output
-            yield draft[shown:]
-            shown = len(draft)
-        checked = verify(
-            draft,
-            standalone,
-            evidence,
-            language,
-            self._idf,
-            min_support=self.settings.min_support,
-            cross_check=self._cross_check(similarity),
+        clock = _Clock(started)
+        cross_check = self._cross_check(similarity)
+        draft, checked, tokens = yield from self._draft(
+            standalone, evidence, language, cross_check, clock
         )
+        focus = focused(standalone, evidence, self.settings.retry_sentences)
+        if not checked.found and focus and len(focus) < len(evidence):
+            # A second, shorter look: only the best sentences that hold the kind of answer asked
+            # for. The small model often refuses when the answer hides among distractors.
+            if draft.strip() and not draft.strip().startswith(NOT_FOUND):
+                yield "\n"  # the first draft was shown: the second one goes below it
+            retry, checked, more = yield from self._draft(
+                standalone, focus, language, cross_check, clock
+            )
+            draft, tokens = f"{draft}\n{retry}", tokens + more
         conflicts: list[Conflict] = []
         if checked.found:
             conflicts = self._conflicts(standalone, language, checked, evidence, result, similarity)
             checked = with_conflicts(checked, conflicts, language)
         timings = Timings(
             retrieve_ms=result.retrieve_ms,
-            first_token_ms=first_token_ms,
+            first_token_ms=clock.first_token_ms,
             total_ms=(time.perf_counter() - started) * 1000,
             rewrite_ms=rewrite_ms,
         )
-        extra = dict(
-            draft=draft, checks=checked.checks, prompt_tokens=self.llm.count_tokens(messages)
-        )
+        extra: dict[str, Any] = dict(draft=draft, checks=checked.checks, prompt_tokens=tokens)
         if not checked.found:
             yield self._refusal(base, timings, **extra)
             return
@@ -165,6 +170,37 @@ class Assistant:
             **base,  # type: ignore[arg-type]
             **extra,
         )
+
+    def _draft(
+        self,
+        question: str,
+        evidence: Sequence[Evidence],
+        language: str,
+        cross_check: Any,
+        clock: _Clock,
+    ) -> Generator[str, None, tuple[str, Verified, int]]:
+        """Stream the model's draft from the evidence (a refusal is not streamed), then check it.
+        Returns (draft, checked, prompt tokens) to `yield from`."""
+        messages = answer_messages(question, evidence, language)
+        draft, shown = "", 0
+        for delta in self.llm.stream(messages, self.settings.max_answer_tokens):
+            clock.token()
+            draft += delta
+            head = draft.strip()
+            if NOT_FOUND.startswith(head) or head.startswith(NOT_FOUND):
+                continue  # a refusal is shown as one, not streamed as model output
+            yield draft[shown:]
+            shown = len(draft)
+        checked = verify(
+            draft,
+            question,
+            evidence,
+            language,
+            self._idf,
+            min_support=self.settings.min_support,
+            cross_check=cross_check,
+        )
+        return draft, checked, self.llm.count_tokens(messages)
 
     def _conflicts(
         self,

@@ -47,6 +47,9 @@ class AssistantSettings:
     """Passages whose sentences compete to reach the prompt (ASSISTANT_EVIDENCE_PASSAGES)."""
     evidence_sentences: int = field(default_factory=lambda: env_int("EVIDENCE_SENTENCES", 6))
     """Numbered sentences given to the model (ASSISTANT_EVIDENCE_SENTENCES)."""
+    retry_sentences: int = field(default_factory=lambda: env_int("RETRY_SENTENCES", 3))
+    """When the draft is refused or fails the check, ask once more with only this many best
+    sentences that hold the asked kind of answer; 0 turns the second look off."""
     evidence_chars: int = field(default_factory=lambda: env_int("EVIDENCE_CHARS", 900))
     """Character budget of the evidence in the prompt (ASSISTANT_EVIDENCE_CHARS)."""
     conflict_margin: float = field(default_factory=lambda: env_float("CONFLICT_MARGIN", 0.15))
