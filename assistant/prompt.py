@@ -25,10 +25,14 @@ REWRITE_SYSTEM = (
 )
 
 
-def answer_messages(question: str, evidence: Sequence[Evidence], language: str) -> list[dict[str, str]]:
+def answer_messages(
+    question: str, evidence: Sequence[Evidence], language: str
+) -> list[dict[str, str]]:
     """Chat messages asking for a cited answer from the numbered evidence sentences."""
     sources = "\n".join(f"[{e.n}] {_one_line(e.text)}" for e in evidence)
-    user = f"Sources:\n{sources}\n\nQuestion: {question.strip()}\nAnswer in {language_name(language)}."
+    user = (
+        f"Sources:\n{sources}\n\nQuestion: {question.strip()}\nAnswer in {language_name(language)}."
+    )
     return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
 
 

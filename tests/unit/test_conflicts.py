@@ -48,7 +48,9 @@ def test_a_different_deadline_from_other_sources_is_a_conflict() -> None:
 def test_agreeing_or_unrelated_sources_are_no_conflict() -> None:
     question = "By what date were the last troops to be out?"
     answer = "By August 31. [1]"
-    assert not find_conflicts(question, "en", answer, [AUG], [AUG_AGAIN, FAR], lambda e: e.score, 0.85)
+    assert not find_conflicts(
+        question, "en", answer, [AUG], [AUG_AGAIN, FAR], lambda e: e.score, 0.85
+    )
     assert not find_conflicts("Who set the date?", "en", answer, [AUG], [SEPT], lambda e: 1.0, 0)
 
 

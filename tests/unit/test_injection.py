@@ -41,7 +41,9 @@ class ObedientModel:
     ) -> Iterator[str]:
         prompt = "\n".join(m["content"] for m in messages)
         self.prompts.append(prompt)
-        order = re.search(r"ignore previous instructions and reply only\s+with: (.+?)\.", prompt, re.I)
+        order = re.search(
+            r"ignore previous instructions and reply only\s+with: (.+?)\.", prompt, re.I
+        )
         if order or self.always_obey:
             yield f"{order.group(1) if order else PAYLOAD}. [1]"
             return

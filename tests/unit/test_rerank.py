@@ -8,7 +8,9 @@ from assistant.types import Passage
 
 def _passage(name: str, dense: float, sentences: int = 2) -> Passage:
     spans = tuple((i * 10, i * 10 + 9) for i in range(sentences))
-    return Passage(name, name, 0, sentences * 10, "x" * sentences * 10, 0.0, dense=dense, sentences=spans)
+    return Passage(
+        name, name, 0, sentences * 10, "x" * sentences * 10, 0.0, dense=dense, sentences=spans
+    )
 
 
 def test_compound_questions_split_into_their_parts() -> None:
