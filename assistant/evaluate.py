@@ -20,7 +20,7 @@ from assistant.language import question_language
 from assistant.metrics import EvalQuestion, Scored, load_questions, score
 from vectorstore.settings import PROJECT_ROOT
 
-DEFAULT_SET = PROJECT_ROOT / "eval" / "questions.yaml"
+DEFAULT_SET = PROJECT_ROOT / "bench" / "questions.yaml"
 _RETRIEVAL_KEYS = {"configuration", "questions", "recall_at_5", "mrr", "errors", "latency_ms"}
 Progress = Callable[[int, int, Scored], None]
 

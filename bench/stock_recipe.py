@@ -217,7 +217,7 @@ def render(p: dict[str, Any]) -> str:
     )  # fmt: skip
     return f"""## 5. Against the stock LangChain recipe ({"all" if p["selection"] == "all" else n} questions)
 
-Question set `eval/questions.yaml`, {chosen}; both systems scored by `assistant.evaluate`
+Question set `bench/questions.yaml`, {chosen}; both systems scored by `assistant.evaluate`
 (definitions in docs/EVALUATION.md). Stock recipe: RecursiveCharacterTextSplitter 1000/200,
 Chroma dense top-4, the same EmbeddingGemma embedder, the same loaded LLM and answer-length cap,
 the tutorials' plain prompt ("Use the following pieces of retrieved context to answer the

@@ -4,7 +4,7 @@ A gold span is written on one line as `{source: FILE, text: "quoted words"}`; th
 `start` and `end` (offsets into the file under the documents folder) so that
 `file_text[start:end] == text`. Run it again after editing quotes; it re-checks existing offsets.
 
-    python eval/resolve_spans.py eval/questions.yaml [--root seeds]
+    python -m bench.resolve_spans bench/questions.yaml [--root seeds]
 """
 
 from __future__ import annotations
