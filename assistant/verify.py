@@ -23,6 +23,7 @@ CrossCheck = Callable[[str, Evidence], float]
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÆØÅ][a-zæøåé’'-]{2,})")
 _REFUSAL = re.compile(
     r"not found|not (?:mentioned|provided|stated|specified|available)|do(?:es)? not (?:contain|say|mention|"
     r"provide|answer)|no information|cannot (?:find|answer|be answered)|ikke fundet|fremgår ikke",
@@ -67,7 +68,9 @@ def verify(
     def check(text: str, cited: list[Evidence]) -> tuple[float, list[Evidence], str] | None:
         verdict = _support(text, question, cited, evidence, language, idf, min_support)
         if verdict is None and cross_check is not None:
-            verdict = _cross(text, cited, evidence, language, cross_check, cross_threshold)
+            verdict = _cross(
+                text, question, cited, evidence, language, cross_check, cross_threshold
+            )
         return verdict
 
     for sentence in _sentences(draft, language):
@@ -155,18 +158,42 @@ def _clauses(text: str) -> list[str]:
 
 def _cross(
     text: str,
+    question: str,
     cited: list[Evidence],
     evidence: Sequence[Evidence],
     language: str,
     cross_check: CrossCheck,
     threshold: float,
 ) -> tuple[float, list[Evidence], str] | None:
-    """Meaning-level check for a claim drawn from a source in another language."""
+    """Meaning-level check for a claim drawn from a source in another language.
+
+    Words do not carry across languages, but numbers and names do: a claim whose new numbers and
+    names (those not already in the question) all appear in the foreign sentence needs less
+    similarity in meaning than one that brings none.
+    """
     foreign = [e for e in (cited or list(evidence)) if e.language and e.language != language]
-    best = max(((cross_check(text, e), e) for e in foreign), key=lambda x: x[0], default=None)
-    if best and best[0] >= threshold and _numbers(text) <= _numbers(best[1].text):
-        return best[0], [best[1]], "supported across languages"
-    return None
+    anchors = _anchors(text) - _anchors(question)
+    best: tuple[float, Evidence] | None = None
+    for e in foreign:
+        similarity = cross_check(text, e)
+        if not _numbers(text) <= _numbers(e.text) | _numbers(question):
+            continue
+        carried = bool(anchors) and anchors <= _anchors(e.text)
+        needed = threshold - ANCHOR_BONUS if carried else threshold
+        if similarity >= needed and (best is None or similarity > best[0]):
+            best = (similarity, e)
+    if best is None:
+        return None
+    return best[0], [best[1]], "supported across languages"
+
+
+ANCHOR_BONUS = 0.2
+
+
+def _anchors(text: str) -> set[str]:
+    """Numbers, and capitalised words that do not open the sentence (names), lower-cased."""
+    names = {m.group(1).lower() for m in _NAME.finditer(text)}
+    return _numbers(text) | names
 
 
 def _renumber(kept: list[tuple[str, list[Evidence]]]) -> tuple[str, tuple[Citation, ...]]:

@@ -64,3 +64,23 @@ def test_an_answer_without_the_asked_kind_of_thing_is_no_answer() -> None:
     assert not _verify("Ghani fled [1].", "When did Ghani flee?").found
     assert _verify("Ghani fled in August [1].", "When did Ghani flee?").found
     assert not _verify("[1]", "How many people fled with Ghani?").found
+
+
+def test_across_languages_numbers_and_names_carried_over_lower_the_bar() -> None:
+    english = Evidence(
+        1, "e.txt", "E", 0, 60, "The 70-year-old envoy spent years in talks.", 1.0, "en", 0
+    )
+
+    def check(similarity: float, draft: str):  # type: ignore[no-untyped-def]
+        return verify(
+            draft, "Hvor gammel er Zalmay Khalilzad?", [english], "da", lambda t: 3.0 if t == "år" else 1.0,
+            cross_check=lambda text, e: similarity, cross_threshold=0.6,
+        )  # fmt: skip
+
+    carried = "Zalmay Khalilzad er 70 år gammel. [1]"
+    assert check(0.45, carried).found
+    assert check(0.45, carried).checks[0].reason == "supported across languages"
+    assert not check(0.30, carried).found  # too far in meaning, even with the number
+    assert not check(0.45, "Zalmay Khalilzad er 71 år gammel. [1]").found  # number not there
+    assert not check(0.45, "Han er gammel og erfaren. [1]").found  # no anchor: the full bar
+    assert check(0.65, "Han er 70 år. [1]").found
