@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from assistant.conflicts import Conflict, describe, find_conflicts, with_conflicts
@@ -36,6 +37,15 @@ _DEPENDS_ON_HISTORY = re.compile(
     r"|^\W*(and|but|also|what about|how about|og|men|også|hvad med)\b",
     re.IGNORECASE,
 )
+
+
+_MARKERS = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+
+
+def _renumbered(marker: re.Match[str], numbers: dict[int, int]) -> str:
+    """A citation marker with each number mapped (numbers without a mapping are kept)."""
+    parts = re.split(r"\s*[,;]\s*", marker.group(1))
+    return "[" + ", ".join(str(numbers.get(int(n), int(n))) for n in parts) + "]"
 
 
 class _Clock:
@@ -134,9 +144,19 @@ class Assistant:
 
         clock = _Clock(started)
         cross_check = self._cross_check(similarity)
-        draft, checked, tokens = yield from self._draft(
-            standalone, evidence, language, cross_check, clock
-        )
+        parts = question_parts(standalone)
+        if len(parts) > 1 and len(queries) == len(parts):
+            # A compound question: each part gets its own evidence and its own short draft, so
+            # the small model answers both halves instead of the easier one.
+            evidence, plan = self._part_evidence(parts, language, result, queries, vectors)
+            base["evidence"] = tuple(evidence)
+            draft, checked, tokens = yield from self._drafts(
+                standalone, plan, evidence, language, cross_check, clock
+            )
+        else:
+            draft, checked, tokens = yield from self._draft(
+                standalone, evidence, language, cross_check, clock
+            )
         focus = focused(standalone, evidence, self.settings.retry_sentences)
         if not checked.found and focus and len(focus) < len(evidence):
             # A second, shorter look: only the best sentences that hold the kind of answer asked
@@ -181,6 +201,44 @@ class Assistant:
     ) -> Generator[str, None, tuple[str, Verified, int]]:
         """Stream the model's draft from the evidence (a refusal is not streamed), then check it.
         Returns (draft, checked, prompt tokens) to `yield from`."""
+        draft, tokens, _ = yield from self._generate(question, evidence, language, clock)
+        return draft, self._verify(draft, question, evidence, language, cross_check), tokens
+
+    def _drafts(
+        self,
+        question: str,
+        plan: Sequence[tuple[str, Sequence[Evidence]]],
+        evidence: Sequence[Evidence],
+        language: str,
+        cross_check: Any,
+        clock: _Clock,
+    ) -> Generator[str, None, tuple[str, Verified, int]]:
+        """One draft per part of a compound question, streamed one after the other and checked
+        together against all the evidence."""
+        drafts, tokens, shown = [], 0, False
+        for part, part_evidence in plan:
+            # Each prompt numbers its sources from [1], as a single question's does; the draft's
+            # markers are then mapped back to the shared numbers.
+            local = [replace(e, n=i) for i, e in enumerate(part_evidence, 1)]
+            text, more, showed = yield from self._generate(
+                part, local, language, clock, prefix=" " if shown else ""
+            )
+            shared = {i: e.n for i, e in enumerate(part_evidence, 1)}
+            drafts.append(_MARKERS.sub(partial(_renumbered, numbers=shared), text.strip()))
+            tokens, shown = tokens + more, shown or showed
+        draft = "\n".join(d for d in drafts if d)
+        return draft, self._verify(draft, question, evidence, language, cross_check), tokens
+
+    def _generate(
+        self,
+        question: str,
+        evidence: Sequence[Evidence],
+        language: str,
+        clock: _Clock,
+        prefix: str = "",
+    ) -> Generator[str, None, tuple[str, int, bool]]:
+        """Stream one draft (a refusal is not streamed; `prefix` goes before the first text
+        shown). Returns (draft, prompt tokens, whether anything was shown)."""
         messages = answer_messages(question, evidence, language)
         draft, shown = "", 0
         for delta in self.llm.stream(messages, self.settings.max_answer_tokens):
@@ -189,9 +247,19 @@ class Assistant:
             head = draft.strip()
             if NOT_FOUND.startswith(head) or head.startswith(NOT_FOUND):
                 continue  # a refusal is shown as one, not streamed as model output
-            yield draft[shown:]
+            yield (prefix if not shown else "") + draft[shown:]
             shown = len(draft)
-        checked = verify(
+        return draft, self.llm.count_tokens(messages), shown > 0
+
+    def _verify(
+        self,
+        draft: str,
+        question: str,
+        evidence: Sequence[Evidence],
+        language: str,
+        cross_check: Any,
+    ) -> Verified:
+        return verify(
             draft,
             question,
             evidence,
@@ -200,7 +268,40 @@ class Assistant:
             min_support=self.settings.min_support,
             cross_check=cross_check,
         )
-        return draft, checked, self.llm.count_tokens(messages)
+
+    def _part_evidence(
+        self,
+        parts: Sequence[str],
+        language: str,
+        result: SearchResult,
+        queries: Sequence[Vector],
+        vectors: Vectors,
+    ) -> tuple[list[Evidence], list[tuple[str, list[Evidence]]]]:
+        """Evidence chosen for each part of a compound question, numbered once across parts
+        (a sentence two parts share keeps one number). Returns (all evidence, per-part plan)."""
+        s = self.settings
+        share = max(3, -(-s.evidence_sentences // len(parts)))
+        numbered: dict[tuple[str, int], Evidence] = {}
+        plan: list[tuple[str, list[Evidence]]] = []
+        for part, query in zip(parts, queries, strict=True):
+            chosen = select_evidence(
+                part,
+                language,
+                result.passages,
+                self._idf,
+                self._sentence_similarity(result, [query], vectors),
+                max_passages=s.evidence_passages,
+                max_sentences=share,
+                max_chars=max(300, s.evidence_chars // len(parts)),
+            )
+            own = []
+            for e in chosen:
+                key = (e.source, e.start)
+                if key not in numbered:
+                    numbered[key] = replace(e, n=len(numbered) + 1)
+                own.append(numbered[key])
+            plan.append((part, own))
+        return list(numbered.values()), plan
 
     def _conflicts(
         self,

@@ -69,7 +69,34 @@ def split_sentences(text: str, start: int, end: int, language: str = "en") -> li
             return _regex_sentences(text, start, end)
         spans.append((start + found, start + found + len(stripped)))
         cursor = found + len(stripped)
-    return _split_lines(text, spans)
+    return [piece for span in _split_lines(text, spans) for piece in _split_overlong(text, span)]
+
+
+LONG_SENTENCE = 250
+_BOUNDARY = re.compile(r"(?<=[a-zæøå0-9)\]][.!?…])[\"”’)]*\s+(?=[\"“‘(]*[A-ZÆØÅ])")
+_ABBREVIATIONS = frozenset(
+    "gen col maj capt sgt lt mr mrs ms dr st sen rep gov prof jr sr no vs etc jan feb mar apr "
+    "jun jul aug sep sept oct nov dec".split()
+)
+
+
+def _split_overlong(text: str, span: Span) -> list[Span]:
+    """An overlong "sentence" is usually several that the segmenter joined because a quotation
+    mark was never closed: it is cut again at every full stop that follows a lower-case word
+    (not an abbreviation such as "Gen." or "U.S.") and precedes a capital."""
+    start, end = span
+    if end - start <= LONG_SENTENCE:
+        return [span]
+    pieces: list[Span] = []
+    for match in _BOUNDARY.finditer(text, start, end):
+        word = text[max(start, match.start() - 12) : match.start() - 1].split()
+        if word and word[-1].lower().strip('(“"') in _ABBREVIATIONS:
+            continue
+        if match.start() - start >= 20:
+            pieces.append((start, match.start()))
+            start = match.end()
+    pieces.append((start, end))
+    return pieces
 
 
 def _segment(segment: str, language: str) -> list[str]:

@@ -126,3 +126,21 @@ def test_danish_question_gets_a_danish_refusal(fake_assistant) -> None:  # type:
     answer = fake_assistant("NOT FOUND").ask("Hvad spiste udsendingen til morgenmad?")
     assert answer.language == "da" and not answer.found
     assert "samlingen" in answer.text
+
+
+def test_compound_question_gets_one_draft_per_part_with_shared_numbering(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    assistant = fake_assistant(_cite_first_evidence)
+    answer = assistant.ask(
+        "How many prisoners was the Afghan government to release, and where did Ghani first flee?"
+    )
+    prompts = [p[-1]["content"] for p in assistant.llm.prompts]
+    asked = [p.split("Question: ", 1)[1].splitlines()[0] for p in prompts]
+    assert asked == [
+        "How many prisoners was the Afghan government to release",
+        "where did Ghani first flee?",
+    ]
+    assert all("[1] " in p for p in prompts)  # each prompt numbers its own sources from 1
+    # Each part's draft copied its own source [1]; both survive, cited by their own sentences.
+    firsts = [next(li[4:] for li in p.splitlines() if li.startswith("[1] ")) for p in prompts]
+    assert answer.found and len(answer.citations) == 2
+    assert [" ".join(c.text.split()) for c in answer.citations] == firsts

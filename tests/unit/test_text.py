@@ -48,3 +48,18 @@ def test_a_hard_wrapped_sentence_stays_whole_but_a_heading_line_is_its_own() -> 
     assert pieces[0] == "Storm damage"
     assert pieces[1].startswith("The harbour") and pieces[1].endswith("now a museum.")
     assert pieces[2] == "It opened in May."
+
+
+def test_an_unclosed_quotation_does_not_swallow_the_sentences_after_it() -> None:
+    text = (
+        "He admits “the plan did not go forward as envisaged. The reasons are too complex and "
+        'I will share my thoughts in the coming weeks." He led several rounds of talks with the '
+        "Taliban in Qatar that resulted in an agreement to leave Afghanistan by May 2021. "
+        "Biden pulled out the troops by August 31. The envoy, who served on Obama's team, "
+        "will now lead the diplomatic efforts. Gen. Milley called the war a “strategic failure”."
+    )
+    spans = split_sentences(text, 0, len(text), "en")
+    sentences = [text[s:e] for s, e in spans]
+    assert all(len(s) <= 300 for s in sentences)
+    assert "Gen. Milley called the war a “strategic failure”." in sentences
+    assert "Biden pulled out the troops by August 31." in sentences
