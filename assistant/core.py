@@ -217,17 +217,41 @@ class Assistant:
         together against all the evidence."""
         drafts, tokens, shown = [], 0, False
         for part, part_evidence in plan:
-            # Each prompt numbers its sources from [1], as a single question's does; the draft's
-            # markers are then mapped back to the shared numbers.
-            local = [replace(e, n=i) for i, e in enumerate(part_evidence, 1)]
-            text, more, showed = yield from self._generate(
-                part, local, language, clock, prefix=" " if shown else ""
+            text, more, showed = yield from self._part_draft(
+                part, part_evidence, language, clock, " " if shown else ""
             )
-            shared = {i: e.n for i, e in enumerate(part_evidence, 1)}
-            drafts.append(_MARKERS.sub(partial(_renumbered, numbers=shared), text.strip()))
+            if not self._verify(text, part, evidence, language, cross_check).found:
+                # The part's own second look, on its few best sentences of the asked kind.
+                keys = {(e.source, e.start): e for e in part_evidence}
+                focus = [
+                    keys[(e.source, e.start)]
+                    for e in focused(part, part_evidence, self.settings.retry_sentences)
+                ]
+                if focus and len(focus) < len(part_evidence):
+                    prefix = " " if shown or showed else ""
+                    retry, extra, again = yield from self._part_draft(
+                        part, focus, language, clock, prefix
+                    )
+                    text, more, showed = f"{text}\n{retry}", more + extra, showed or again
+            drafts.append(text)
             tokens, shown = tokens + more, shown or showed
         draft = "\n".join(d for d in drafts if d)
         return draft, self._verify(draft, question, evidence, language, cross_check), tokens
+
+    def _part_draft(
+        self,
+        part: str,
+        part_evidence: Sequence[Evidence],
+        language: str,
+        clock: _Clock,
+        prefix: str,
+    ) -> Generator[str, None, tuple[str, int, bool]]:
+        """A draft for one part of a compound question. Its prompt numbers the sources from [1],
+        as a single question's does; the draft's markers are mapped back to the shared numbers."""
+        local = [replace(e, n=i) for i, e in enumerate(part_evidence, 1)]
+        text, tokens, showed = yield from self._generate(part, local, language, clock, prefix)
+        shared = {i: e.n for i, e in enumerate(part_evidence, 1)}
+        return _MARKERS.sub(partial(_renumbered, numbers=shared), text.strip()), tokens, showed
 
     def _generate(
         self,

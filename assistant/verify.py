@@ -54,11 +54,15 @@ def verify(
     min_support: float = 0.5,
     cross_check: CrossCheck | None = None,
     cross_threshold: float = 0.6,
+    marker_margin: float = 0.15,
 ) -> Verified:
     """Keep the supported sentences of the draft, each citing the evidence that supports it.
 
     The answer counts as found only if something in it is of the kind the question asks for (a
-    date for "when", a number for "how many"…).
+    date for "when", a number for "how many"…). A reply that is only a marker is the model
+    pointing at a sentence: it stands only if that sentence holds the asked kind of answer and
+    scores within `marker_margin` of the best such sentence (a small model often points at a
+    weaker one, and then its pointing is no evidence).
     """
     by_n = {e.n: e for e in evidence}
     kept: list[tuple[str, list[Evidence]]] = []
@@ -78,9 +82,13 @@ def verify(
         numbers = tuple(e.n for e in cited)
         text = _clean(_MARKER.sub("", sentence))
         if not _has_words(text):
-            if cited and answers(cited[0].text):
+            best = max((e.score for e in evidence if answers(e.text)), default=0.0)
+            if cited and answers(cited[0].text) and cited[0].score >= best - marker_margin:
                 kept.append((cited[0].text, cited[:1]))  # a bare "[2]": that sentence answers
                 checks.append(Check(sentence, numbers, "repaired", 1.0, "marker only"))
+            elif cited and answers(cited[0].text):
+                reason = "marker points at a weaker sentence than the best"
+                checks.append(Check(sentence, numbers, "dropped", 0.0, reason))
             elif cited:
                 checks.append(Check(sentence, numbers, "dropped", 0.0, "cited text has no answer"))
             continue

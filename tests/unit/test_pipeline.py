@@ -144,3 +144,22 @@ def test_compound_question_gets_one_draft_per_part_with_shared_numbering(fake_as
     firsts = [next(li[4:] for li in p.splitlines() if li.startswith("[1] ")) for p in prompts]
     assert answer.found and len(answer.citations) == 2
     assert [" ".join(c.text.split()) for c in answer.citations] == firsts
+
+
+def test_a_refused_part_gets_its_own_second_look(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    calls: list[int] = []
+
+    def refuse_first(messages: Sequence[dict[str, str]]) -> str:
+        calls.append(1)
+        return "NOT FOUND" if len(calls) == 1 else _cite_first_evidence(messages)
+
+    assistant = fake_assistant(refuse_first)
+    answer = assistant.ask(
+        "How many prisoners was the Afghan government to release, and where did Ghani first flee?"
+    )
+    prompts = [p[-1]["content"] for p in assistant.llm.prompts]
+    asked = [p.split("Question: ", 1)[1].splitlines()[0] for p in prompts]
+    assert asked[:2] == ["How many prisoners was the Afghan government to release"] * 2
+    sources = [sum(li.startswith("[") for li in p.splitlines()) for p in prompts]
+    assert sources[1] < sources[0]  # the second look shows fewer sentences
+    assert answer.found and len(answer.citations) == 2

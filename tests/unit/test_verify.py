@@ -84,3 +84,16 @@ def test_across_languages_numbers_and_names_carried_over_lower_the_bar() -> None
     assert not check(0.45, "Zalmay Khalilzad er 71 år gammel. [1]").found  # number not there
     assert not check(0.45, "Han er gammel og erfaren. [1]").found  # no anchor: the full bar
     assert check(0.65, "Han er 70 år. [1]").found
+
+
+def test_a_bare_marker_at_a_much_weaker_sentence_is_not_an_answer() -> None:
+    evidence = [
+        Evidence(1, "a.txt", "A", 0, 40, "The envoy is 70 years old.", 1.0, "en", 0),
+        Evidence(2, "a.txt", "A", 50, 90, "He spent 20 years in talks.", 0.4, "en", 0),
+    ]
+    question = "How old is the envoy?"
+    weak = verify("[2]", question, evidence, "en", lambda t: 1.0)
+    assert not weak.found and weak.checks[0].verdict == "dropped"
+    assert verify("[1]", question, evidence, "en", lambda t: 1.0).found
+    close = verify("[2]", question, evidence, "en", lambda t: 1.0, marker_margin=0.7)
+    assert close.found and close.text.startswith("He spent 20 years")
