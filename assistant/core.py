@@ -39,6 +39,7 @@ _DEPENDS_ON_HISTORY = re.compile(
 )
 
 
+_NAMED = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÆØÅ][\w’'-]+")
 _MARKERS = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 
 
@@ -364,7 +365,11 @@ class Assistant:
 
     def _standalone(self, question: str, history: list[dict[str, str]]) -> tuple[str, float]:
         """The question rewritten to stand alone, when it leans on the conversation."""
-        leans = _DEPENDS_ON_HISTORY.search(question) or len(question.split()) <= 4
+        leans = (
+            _DEPENDS_ON_HISTORY.search(question)
+            or len(question.split()) <= 4
+            or not _NAMED.search(question)  # "the signing", "the letter": named in the history
+        )
         if not any(m.get("role") == "user" for m in history) or not leans:
             return question, 0.0
         started = time.perf_counter()

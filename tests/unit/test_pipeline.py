@@ -163,3 +163,20 @@ def test_a_refused_part_gets_its_own_second_look(fake_assistant) -> None:  # typ
     sources = [sum(li.startswith("[") for li in p.splitlines()) for p in prompts]
     assert sources[1] < sources[0]  # the second look shows fewer sentences
     assert answer.found and len(answer.citations) == 2
+
+
+def test_a_follow_up_without_a_name_is_rewritten_and_one_with_names_is_not(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    def model(messages: Sequence[dict[str, str]]) -> str:
+        if "Follow-up:" in messages[-1]["content"]:
+            return "In which city was the US withdrawal deal with the Taliban signed?"
+        return _cite_first_evidence(messages)
+
+    assistant = fake_assistant(model)
+    history = [
+        {"role": "user", "content": "When was the US withdrawal deal with the Taliban signed?"},
+        {"role": "assistant", "content": "It was signed in February 2020. [1]"},
+    ]
+    answer = assistant.ask("In which city did the signing take place?", history=history)
+    assert answer.standalone_question.startswith("In which city was the US withdrawal deal")
+    named = assistant.ask("Which prisoners did Zalmay Khalilzad get freed from Pakistan?", history)
+    assert named.standalone_question == named.question
