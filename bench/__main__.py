@@ -1,6 +1,7 @@
 """`python -m bench [NAME ...]`: run the benchmarks (all by default) and update docs/BENCHMARKS.md.
 
-Names: ingest, retrieval, answer, coldstart, stock, reingest. The run holds the machine's heavy-job
+Names: ingest, retrieval, answer, coldstart, stock, reingest (the default set), and quality (the
+eval of the defaults and every alternative, about an hour; docs/EVALUATION.md). The run holds the machine's heavy-job
 lock (/tmp/seed-assistant-heavy.lock) so that no other model-loading job distorts the figures;
 do not wrap it in `flock` yourself (pass --no-lock if you already hold the lock).
 """
@@ -29,6 +30,7 @@ from bench.common import (
 )
 
 ORDER = ("ingest", "retrieval", "answer", "coldstart", "stock", "reingest")
+EXTRA = ("quality",)
 
 
 def _runner(name: str, args: argparse.Namespace) -> Callable[[], dict[str, Any]] | None:
@@ -52,6 +54,10 @@ def _runner(name: str, args: argparse.Namespace) -> Callable[[], dict[str, Any]]
         from bench import stock_recipe
 
         return lambda: stock_recipe.run(limit=args.questions)
+    if name == "quality":
+        from bench import quality
+
+        return lambda: quality.run(only=args.variants)
     if name == "reingest":
         if importlib.util.find_spec("bench.reingest") is None:
             return None
@@ -81,7 +87,9 @@ def heavy_lock(enabled: bool) -> Iterator[None]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument(
-        "names", nargs="*", help=f"benchmarks to run: {', '.join(ORDER)} (default: all)"
+        "names",
+        nargs="*",
+        help=f"benchmarks to run: {', '.join(ORDER + EXTRA)} (default: {', '.join(ORDER)})",
     )
     parser.add_argument(
         "--sizes", type=lambda s: [int(x) for x in s.split(",")], default=[1000, 10000, 100000],
@@ -94,16 +102,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--answer-questions", type=int, default=12, help="questions timed in `answer`"
     )
+    parser.add_argument(
+        "--variants", type=lambda s: s.split(","), default=None,
+        help="quality: only the variants whose name or group contains one of these (comma-separated)",
+    )  # fmt: skip
     parser.add_argument("--no-lock", action="store_true", help="the heavy-job lock is already held")
     parser.add_argument(
         "--wait-quiet", type=float, default=120.0,
         help="before each benchmark, wait up to this many seconds for other processes to go quiet",
     )  # fmt: skip
     args = parser.parse_args(argv)
-    unknown = [n for n in args.names if n not in ORDER]
+    unknown = [n for n in args.names if n not in ORDER + EXTRA]
     if unknown:
-        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(ORDER)}")
-    names = [n for n in ORDER if n in (args.names or ORDER)]
+        parser.error(
+            f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(ORDER + EXTRA)}"
+        )
+    names = [n for n in ORDER + EXTRA if n in (args.names or ORDER)]
 
     print(f"machine: {machine().line()}", file=sys.stderr)
     failures = 0
