@@ -43,7 +43,8 @@ class Variant:
 
     @property
     def slug(self) -> str:
-        return "-".join(f"{k}={v}" for k, v in sorted(self.env.items())) or "defaults"
+        slug = "-".join(f"{k}={v}" for k, v in sorted(self.env.items())) or "defaults"
+        return f"{slug}-retrieval" if self.retrieval_only else slug
 
     @property
     def store_env(self) -> dict[str, str]:
@@ -51,6 +52,9 @@ class Variant:
 
 
 DEFAULTS = Variant("**defaults**", "defaults")
+# Over a small collection the sentence rerank sees nearly every chunk, so the fusion weights are
+# compared with it off (retrieval only): that is where they decide what the rerank gets.
+_NO_RERANK = {"RERANK_CANDIDATES": "0"}
 VARIANTS: tuple[Variant, ...] = (
     DEFAULTS,
     Variant(
@@ -69,10 +73,12 @@ VARIANTS: tuple[Variant, ...] = (
         "evidence sentences",
         {"EVIDENCE_SENTENCES": "10", "EVIDENCE_CHARS": "1500"},
     ),
-    Variant("dense only", "fusion weights", {"LEXICAL_WEIGHT": "0"}, retrieval_only=True),
-    Variant("BM25 only", "fusion weights", {"DENSE_WEIGHT": "0"}, retrieval_only=True),
-    Variant("dense 2 : BM25 1", "fusion weights", {"DENSE_WEIGHT": "2"}, retrieval_only=True),
-    Variant("dense 1 : BM25 2", "fusion weights", {"LEXICAL_WEIGHT": "2"}, retrieval_only=True),
+    Variant("no sentence rerank", "rerank", {"RERANK_CANDIDATES": "0"}),
+    Variant("fusion 1 : 1 (the default)", "fusion weights", _NO_RERANK, retrieval_only=True),
+    Variant("dense only", "fusion weights", {**_NO_RERANK, "LEXICAL_WEIGHT": "0"}, True),
+    Variant("BM25 only", "fusion weights", {**_NO_RERANK, "DENSE_WEIGHT": "0"}, True),
+    Variant("dense 2 : BM25 1", "fusion weights", {**_NO_RERANK, "DENSE_WEIGHT": "2"}, True),
+    Variant("dense 1 : BM25 2", "fusion weights", {**_NO_RERANK, "LEXICAL_WEIGHT": "2"}, True),
 )
 
 
