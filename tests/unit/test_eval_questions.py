@@ -1,4 +1,5 @@
-"""The shipped question set is well formed: its gold spans are exact text of the seeds."""
+"""The shipped question sets (development and held-out) are well formed: their gold spans are
+exact text of the seeds."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from assistant.metrics import load_questions
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 QUESTIONS = load_questions(DEFAULT_SET)
+HOLDOUT = load_questions(DEFAULT_SET.with_name("holdout.yaml"))
 
 
 def test_the_set_has_every_kind_of_question() -> None:
@@ -24,7 +26,13 @@ def test_the_set_has_every_kind_of_question() -> None:
     assert len({q.id for q in QUESTIONS}) == len(QUESTIONS)
 
 
-@pytest.mark.parametrize("question", QUESTIONS, ids=lambda q: q.id)
+def test_the_held_out_set_is_apart_from_the_development_set() -> None:
+    assert len(HOLDOUT) >= 20 and not any(q.gate for q in HOLDOUT)
+    assert not {q.id for q in HOLDOUT} & {q.id for q in QUESTIONS}
+    assert not {q.question for q in HOLDOUT} & {q.question for q in QUESTIONS}
+
+
+@pytest.mark.parametrize("question", QUESTIONS + HOLDOUT, ids=lambda q: q.id)
 def test_every_gold_span_is_the_quoted_text_of_its_seed(question) -> None:  # type: ignore[no-untyped-def]
     if not question.answerable:
         assert not question.facts and not question.spans
