@@ -37,7 +37,7 @@ from vectorstore.store import Store
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 DOCUMENT = "002_eabf489b0b3ed5a8.txt"  # an English article of about 4 KB: a short ingest
-QUESTION = "When did Khalilzad's resignation take effect?"
+QUESTION = "How many prisoners was the Afghan government to release?"
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,8 @@ def test_ask_through_both_servers_answers_as_the_in_process_model_does(
     answer = assistant.ask(QUESTION)
 
     assert isinstance(assistant.llm, OpenAICompatibleBackend)
-    assert _completions(servers.llm_log) == before + 1
+    # One draft, plus at most one second look when the first is refused or fails the check.
+    assert before + 1 <= _completions(servers.llm_log) <= before + 2
     assert answer.found and answer.citations
     text = (ingest_settings.root / DOCUMENT).read_text(encoding="utf-8")
     for citation in answer.citations:
@@ -225,7 +226,8 @@ def test_chat_model_streams_from_the_llm_server(servers: Servers) -> None:
     model = LocalChatModel(base_url=servers.llm_url, max_tokens=8)
     chunks = list(model.stream("Say hello."))
 
-    assert _completions(servers.llm_log) == before + 1
+    # One draft, plus at most one second look when the first is refused or fails the check.
+    assert before + 1 <= _completions(servers.llm_log) <= before + 2
     assert "".join(c.text for c in chunks).strip()
     assert chunks[-1].chunk_position == "last" and chunks[-1].usage_metadata
     served = json.load(urllib.request.urlopen(f"{servers.llm_url}/models", timeout=5))
