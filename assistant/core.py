@@ -11,11 +11,12 @@ import re
 import time
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import replace
-from functools import partial
+from functools import lru_cache
 from typing import Any
 
 from assistant.conflicts import Conflict, describe, find_conflicts, with_conflicts
 from assistant.evidence import focused, rank_sentences, select_evidence
+from assistant.expect import proper_names
 from assistant.language import not_found_message, question_language
 from assistant.llm import ChatBackend, make_backend
 from assistant.prompt import NOT_FOUND, answer_messages, rewrite_messages
@@ -23,7 +24,7 @@ from assistant.rerank import best_sentence, cosine, question_parts, rerank
 from assistant.retrieve import HybridSearcher, SearchResult
 from assistant.settings import AssistantSettings
 from assistant.types import Answer, Evidence, Passage, Timings
-from assistant.verify import Verified, verify
+from assistant.verify import Verified, renumber_markers, verify
 from vectorstore.errors import AssistantError
 from vectorstore.schema import sentence_id
 
@@ -37,16 +38,6 @@ _DEPENDS_ON_HISTORY = re.compile(
     r"|^\W*(and|but|also|what about|how about|og|men|også|hvad med)\b",
     re.IGNORECASE,
 )
-
-
-_NAMED = re.compile(r"(?<!^)(?<![.?!] )\b[A-ZÆØÅ][\w’'-]+")
-_MARKERS = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
-
-
-def _renumbered(marker: re.Match[str], numbers: dict[int, int]) -> str:
-    """A citation marker with each number mapped (numbers without a mapping are kept)."""
-    parts = re.split(r"\s*[,;]\s*", marker.group(1))
-    return "[" + ", ".join(str(numbers.get(int(n), int(n))) for n in parts) + "]"
 
 
 class _Clock:
@@ -252,7 +243,7 @@ class Assistant:
         local = [replace(e, n=i) for i, e in enumerate(part_evidence, 1)]
         text, tokens, showed = yield from self._generate(part, local, language, clock, prefix)
         shared = {i: e.n for i, e in enumerate(part_evidence, 1)}
-        return _MARKERS.sub(partial(_renumbered, numbers=shared), text.strip()), tokens, showed
+        return renumber_markers(text.strip(), shared), tokens, showed
 
     def _generate(
         self,
@@ -368,7 +359,7 @@ class Assistant:
         leans = (
             _DEPENDS_ON_HISTORY.search(question)
             or len(question.split()) <= 4
-            or not _NAMED.search(question)  # "the signing", "the letter": named in the history
+            or not proper_names(question)  # "the signing", "the letter": named in the history
         )
         if not any(m.get("role") == "user" for m in history) or not leans:
             return question, 0.0
@@ -457,6 +448,7 @@ class Assistant:
         """Meaning-level support of a claim by a sentence in another language."""
         embedder = self.searcher.embedder
         store = self.searcher.store
+        claim_vector = lru_cache(maxsize=32)(embedder.embed_query)  # one embedding per claim
 
         def check(text: str, evidence: Evidence) -> float:
             doc = self.searcher.documents().get(evidence.source)
@@ -466,7 +458,7 @@ class Assistant:
             stored = store.sentence_vectors([key]).get(key)
             if not stored:
                 return 0.0
-            claim = embedder.embed_query(text)
+            claim = claim_vector(text)
             return sum(a * b for a, b in zip(claim, stored, strict=True))
 
         return check

@@ -17,14 +17,12 @@ from collections.abc import Callable, Sequence
 
 from assistant.expect import answer_test
 from assistant.types import Evidence, Passage
-from vectorstore.text import tokenize
+from vectorstore.text import LONG_SENTENCE, split_overlong, tokenize
 
 Idf = Callable[[str], float]
 Similarity = Callable[[Passage, tuple[int, int]], float]
 Span = tuple[int, int]
 
-LONG_SENTENCE = 300
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]*[A-ZÆØÅ0-9])")
 _LEANS_BACK = re.compile(
     r"^[\"“”'‘’(\-–—]*\s*(he|she|it|they|his|her|its|their|this|that|these|those|but|and|so|then|"
     r"han|hun|det|den|de|men|og|der)\b",
@@ -135,14 +133,7 @@ def focused(question: str, evidence: Sequence[Evidence], k: int) -> list[Evidenc
 
 def pieces(text: str, offset: int = 0, longest: int = LONG_SENTENCE) -> list[Span]:
     """Spans (offset-based) of the sentences inside `text`, split only when it is overlong."""
-    if len(text) <= longest:
-        return [(offset, offset + len(text))] if text.strip() else []
-    spans, start = [], 0
-    for match in _BOUNDARY.finditer(text):
-        if match.start() - start >= 20:
-            spans.append((start, match.start()))
-            start = match.end()
-    spans.append((start, len(text)))
+    spans = split_overlong(text, (0, len(text)), longest) if text.strip() else []
     return [(offset + s, offset + e) for s, e in spans if text[s:e].strip()]
 
 

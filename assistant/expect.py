@@ -48,6 +48,12 @@ _NUMBER_WORDS = (
 )
 _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-ZÆØÅ][\w’'-]+")
+_PROPER_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZÆØÅ][\w’'-]+")
+
+
+def proper_names(text: str) -> set[str]:
+    """Capitalised words that do not open a sentence (names), lower-cased."""
+    return {m.group(0).lower() for m in _PROPER_NAME.finditer(text)}
 
 
 _STARTERS = frozenset(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.evidence import Idf
-from assistant.expect import answer_test
+from assistant.expect import answer_test, proper_names
 from assistant.prompt import NOT_FOUND
 from assistant.types import Check, Citation, Evidence
 from vectorstore.text import split_sentences, tokenize
@@ -23,7 +23,6 @@ CrossCheck = Callable[[str, Evidence], float]
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-ZÆØÅ][a-zæøåé’'-]{2,})")
 _REFUSAL = re.compile(
     r"not found|not (?:mentioned|provided|stated|specified|available)|do(?:es)? not (?:contain|say|mention|"
     r"provide|answer)|no information|cannot (?:find|answer|be answered)|ikke fundet|fremgår ikke",
@@ -183,9 +182,9 @@ def _cross(
     anchors = _anchors(text) - _anchors(question)
     best: tuple[float, Evidence] | None = None
     for e in foreign:
-        similarity = cross_check(text, e)
         if not _numbers(text) <= _numbers(e.text) | _numbers(question):
             continue
+        similarity = cross_check(text, e)
         carried = bool(anchors) and anchors <= _anchors(e.text)
         needed = threshold - ANCHOR_BONUS if carried else threshold
         if similarity >= needed and (best is None or similarity > best[0]):
@@ -199,9 +198,18 @@ ANCHOR_BONUS = 0.2
 
 
 def _anchors(text: str) -> set[str]:
-    """Numbers, and capitalised words that do not open the sentence (names), lower-cased."""
-    names = {m.group(1).lower() for m in _NAME.finditer(text)}
-    return _numbers(text) | names
+    """Numbers and names: what a claim carries unchanged into another language."""
+    return _numbers(text) | proper_names(text)
+
+
+def renumber_markers(text: str, numbers: dict[int, int]) -> str:
+    """The text with each citation number mapped (numbers without a mapping are kept)."""
+
+    def mapped(marker: re.Match[str]) -> str:
+        found = [int(n) for n in re.split(r"\s*[,;]\s*", marker.group(1))]
+        return "[" + ", ".join(str(numbers.get(n, n)) for n in found) + "]"
+
+    return _MARKER.sub(mapped, text)
 
 
 def _renumber(kept: list[tuple[str, list[Evidence]]]) -> tuple[str, tuple[Citation, ...]]:

@@ -21,7 +21,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import RESULTS, fmt, machine, provenance, save_json, table, write_section
+from bench.common import (
+    RESULTS,
+    fmt,
+    load_json,
+    machine,
+    provenance,
+    save_json,
+    table,
+    write_section,
+)
 from vectorstore.settings import PROJECT_ROOT
 
 REPORT = PROJECT_ROOT / "docs" / "EVALUATION.md"
@@ -86,7 +95,7 @@ def run(only: list[str] | None = None, holdout: bool = True) -> dict[str, Any]:
     """Measure every variant (or those whose name or group contains one of `only`)."""
     started = time.perf_counter()
     chosen = [v for v in VARIANTS if not only or any(o in v.name or o in v.group for o in only)]
-    previous = _previous()
+    previous = load_json("quality") or {}
     rows: dict[str, Any] = dict(previous.get("dev", {}))
     for variant in chosen:
         rows[variant.name] = _measure(variant, DEV_SET)
@@ -123,14 +132,6 @@ def _measure(variant: Variant, questions: Path) -> dict[str, Any]:
     summary["group"] = variant.group
     summary["questions_file"] = questions.name
     return summary
-
-
-def _previous() -> dict[str, Any]:
-    path = RESULTS / "quality.json"
-    if not path.exists():
-        return {}
-    data: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    return data
 
 
 HEADER = (

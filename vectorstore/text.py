@@ -69,7 +69,7 @@ def split_sentences(text: str, start: int, end: int, language: str = "en") -> li
             return _regex_sentences(text, start, end)
         spans.append((start + found, start + found + len(stripped)))
         cursor = found + len(stripped)
-    return [piece for span in _split_lines(text, spans) for piece in _split_overlong(text, span)]
+    return [piece for span in _split_lines(text, spans) for piece in split_overlong(text, span)]
 
 
 LONG_SENTENCE = 250
@@ -80,12 +80,12 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-def _split_overlong(text: str, span: Span) -> list[Span]:
+def split_overlong(text: str, span: Span, longest: int = LONG_SENTENCE) -> list[Span]:
     """An overlong "sentence" is usually several that the segmenter joined because a quotation
     mark was never closed: it is cut again at every full stop that follows a lower-case word
     (not an abbreviation such as "Gen." or "U.S.") and precedes a capital."""
     start, end = span
-    if end - start <= LONG_SENTENCE:
+    if end - start <= longest:
         return [span]
     pieces: list[Span] = []
     for match in _BOUNDARY.finditer(text, start, end):
