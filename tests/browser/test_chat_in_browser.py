@@ -129,6 +129,9 @@ def test_uploaded_article_is_answerable_after_reingest(page: Any, app: App, tmp_
     assert (app.docs / name).read_bytes() == draft
 
     # The same name again, other bytes: nothing is overwritten until the user says so.
+    # Each upload clears the uploader by giving it a new key; until that rerun ends, the
+    # old input is still on the page beside the new one.
+    expect(uploader).to_have_count(1)
     uploader.set_input_files(
         files=[{"name": ARTICLE_NAME, "mimeType": "text/markdown", "buffer": ARTICLE.encode()}]
     )
