@@ -283,6 +283,7 @@ class Assistant:
             self._idf,
             min_support=self.settings.min_support,
             cross_check=cross_check,
+            marker_margin=self.settings.marker_margin,
         )
 
     def _part_evidence(
@@ -306,7 +307,7 @@ class Assistant:
                 result.passages,
                 self._idf,
                 self._sentence_similarity(result, [query], vectors),
-                max_passages=s.evidence_passages,
+                max_passages=len(result.passages),  # the ranking interleaves the parts
                 max_sentences=share,
                 max_chars=max(300, s.evidence_chars // len(parts)),
             )
@@ -408,6 +409,8 @@ class Assistant:
             sentences,
             chunk_weight=s.rerank_chunk_weight,
             lexical_weight=s.rerank_lexical_weight,
+            language=language,
+            other_language_bonus=s.other_language_bonus,
         )
         best = max((best_sentence(q, p, sentences) for q in queries for p in ranked[:k]), default=0)
         result = replace(

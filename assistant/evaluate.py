@@ -128,8 +128,11 @@ def configuration(assistant: Any) -> dict[str, Any]:
         "chunk_chars": s.store.chunk_chars,
         "passages": s.passages,
         "evidence_sentences": s.evidence_sentences,
+        "other_language_bonus": s.other_language_bonus,
+        "marker_margin": s.marker_margin,
         "dense_weight": s.dense_weight,
         "lexical_weight": s.lexical_weight,
+        "sentence_weight": s.sentence_weight,
     }
 
 

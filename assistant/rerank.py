@@ -54,8 +54,15 @@ def rerank(
     *,
     chunk_weight: float = 0.5,
     lexical_weight: float = 0.05,
+    language: str = "",
+    other_language_bonus: float = 0.0,
 ) -> list[Passage]:
     """The passages ordered by best sentence similarity plus a little chunk similarity and BM25.
+
+    A passage in another language than the question's gets `other_language_bonus`: the
+    multilingual embedder scores a translation below a same-language paraphrase, and BM25 cannot
+    match it at all, so without it the other language's answer ranks under the question's
+    language's near misses.
 
     With several queries (the parts of a compound question) the rankings are interleaved: each
     part's best passage first, then each part's second best, and so on.
@@ -69,7 +76,8 @@ def rerank(
             (
                 best_sentence(query, p, sentences)
                 + chunk_weight * p.dense
-                + lexical_weight * p.lexical / top_lexical,
+                + lexical_weight * p.lexical / top_lexical
+                + (other_language_bonus if language and p.language not in ("", language) else 0.0),
                 i,
             )
             for i, p in enumerate(passages)

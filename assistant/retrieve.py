@@ -1,4 +1,9 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 rankings fused by weighted reciprocal rank fusion.
+"""Hybrid retrieval: dense chunk, dense sentence and BM25 rankings fused by weighted reciprocal
+rank fusion.
+
+A chunk's embedding averages all of its sentences, so a chunk whose one sentence answers the
+question, above all in another language than the question's, can miss both the dense and the BM25
+top lists; the nearest sentences (embedded one by one at ingest) find it and bring its chunk.
 
 The BM25 index and the id → chunk map are loaded once and kept; when the store's generation
 changes (after an ingest) they are updated with the changed documents only, never per query.
@@ -16,7 +21,7 @@ from assistant.settings import AssistantSettings
 from assistant.types import Passage
 from vectorstore.embeddings import SentenceTransformerEmbeddings, get_embedder
 from vectorstore.lexical import LexicalIndex
-from vectorstore.schema import ChunkRecord, DocumentRecord
+from vectorstore.schema import ChunkRecord, DocumentRecord, sentence_id
 from vectorstore.store import Store
 
 _FULL_RELOAD = 16
@@ -51,6 +56,7 @@ class HybridSearcher:
         self._generation = -1
         self._lock = threading.Lock()
         self._chunks: dict[str, ChunkRecord] = {}
+        self._owners: dict[tuple[str, str], dict[str, list[str]]] = {}
         self._documents: dict[str, DocumentRecord] = {}
         self._lexical: LexicalIndex | None = None
 
@@ -99,12 +105,14 @@ class HybridSearcher:
             ids, [_lexical_text(chunks[i]) for i in ids], [chunks[i].language for i in ids]
         )
         self._chunks = chunks
+        self._owners = {}
 
     def _catch_up(self, live: dict[str, str], stale: set[str], changed: list[str]) -> None:
         assert self._lexical is not None
         chunks = {i: c for i, c in self._chunks.items() if c.source not in stale}
         fresh = [c for s in changed for c in self.store.chunks_of(s) if c.doc_hash == live[s]]
         chunks.update((c.id, c) for c in fresh)
+        self._owners = {k: v for k, v in self._owners.items() if k[0] not in stale}
         self._lexical.update(
             [i for i, c in self._chunks.items() if c.source in stale],
             [c.id for c in fresh],
@@ -125,8 +133,14 @@ class HybridSearcher:
         n = self.settings.candidates
         dense = [h for h in self.store.query(vector, n * 2) if h.chunk.id in chunks][:n]
         lexical = [(i, s) for i, s in index.search(query, n, language) if i in chunks]
-        fused = self._fuse([h.chunk.id for h in dense], [i for i, _ in lexical])
+        nearest = [i for i in self._sentence_ranking(vector, n) if i in chunks]
+        fused = self._fuse([h.chunk.id for h in dense], [i for i, _ in lexical], nearest)
         similarity = {h.chunk.id: h.similarity for h in dense}
+        unscored = [i for i, _ in fused[:k] if i not in similarity]
+        # Candidates found by BM25 or a sentence alone get their real chunk similarity too:
+        # the rerank weighs it, and a missing score would sink them.
+        for chunk_id, stored in self.store.chunk_vectors(unscored).items():
+            similarity[chunk_id] = sum(a * b for a, b in zip(vector, stored, strict=True))
         bm25 = dict(lexical)
         passages = tuple(
             _passage(chunks[i], score, similarity.get(i, 0.0), bm25.get(i, 0.0))
@@ -135,10 +149,39 @@ class HybridSearcher:
         best = max((h.similarity for h in dense), default=0.0)
         return SearchResult(passages, best, (time.perf_counter() - started) * 1000, tuple(vector))
 
-    def _fuse(self, dense: list[str], lexical: list[str]) -> list[tuple[str, float]]:
+    def _sentence_ranking(self, vector: list[float], n: int) -> list[str]:
+        """Live chunks in the order of their nearest sentences, at most n."""
+        if self.settings.sentence_weight <= 0:
+            return []
+        order: dict[str, None] = {}
+        for sentence, source in self.store.query_sentences(vector, 2 * n):
+            document = self._documents.get(source)
+            if document is not None:
+                order.update(
+                    dict.fromkeys(self._owners_of(source, document.doc_hash).get(sentence, ()))
+                )
+            if len(order) >= n:
+                break
+        return list(order)[:n]
+
+    def _owners_of(self, source: str, doc_hash: str) -> dict[str, list[str]]:
+        """Sentence id → ids of the live chunks that hold it, for one document version."""
+        owners = self._owners.get((source, doc_hash))
+        if owners is None:
+            owners = {}
+            for chunk in sorted(self.store.chunks_of(source), key=lambda c: c.start):
+                if chunk.doc_hash == doc_hash:
+                    for span in chunk.sentences:
+                        owners.setdefault(sentence_id(source, doc_hash, span), []).append(chunk.id)
+            self._owners[(source, doc_hash)] = owners
+        return owners
+
+    def _fuse(self, *rankings: list[str]) -> list[tuple[str, float]]:
+        """Weighted reciprocal rank fusion of the dense, BM25 and nearest-sentence rankings."""
         s = self.settings
         scores: dict[str, float] = {}
-        for weight, ranking in ((s.dense_weight, dense), (s.lexical_weight, lexical)):
+        weights = (s.dense_weight, s.lexical_weight, s.sentence_weight)
+        for weight, ranking in zip(weights, rankings, strict=False):
             for rank, chunk_id in enumerate(ranking):
                 scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (s.rrf_k + rank + 1)
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))

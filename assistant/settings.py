@@ -31,6 +31,8 @@ class AssistantSettings:
     """Weight of the dense ranking in reciprocal rank fusion (ASSISTANT_DENSE_WEIGHT)."""
     lexical_weight: float = field(default_factory=lambda: env_float("LEXICAL_WEIGHT", 1.0))
     """Weight of the BM25 ranking in reciprocal rank fusion (ASSISTANT_LEXICAL_WEIGHT)."""
+    sentence_weight: float = field(default_factory=lambda: env_float("SENTENCE_WEIGHT", 1.0))
+    """Weight of the nearest-sentence ranking in reciprocal rank fusion; 0 leaves it out."""
     rrf_k: int = field(default_factory=lambda: env_int("RRF_K", 60))
     """The k of reciprocal rank fusion (ASSISTANT_RRF_K)."""
     rerank_candidates: int = field(default_factory=lambda: env_int("RERANK_CANDIDATES", 60))
@@ -43,6 +45,10 @@ class AssistantSettings:
         default_factory=lambda: env_float("RERANK_LEXICAL_WEIGHT", 0.0)
     )
     """Weight of the chunk's BM25 score (scaled to the best candidate's) in the rerank."""
+    other_language_bonus: float = field(
+        default_factory=lambda: env_float("OTHER_LANGUAGE_BONUS", 0.05)
+    )
+    """Added in the rerank to passages in another language than the question's."""
     evidence_passages: int = field(default_factory=lambda: env_int("EVIDENCE_PASSAGES", 4))
     """Passages whose sentences compete to reach the prompt (ASSISTANT_EVIDENCE_PASSAGES)."""
     evidence_sentences: int = field(default_factory=lambda: env_int("EVIDENCE_SENTENCES", 6))
@@ -59,4 +65,7 @@ class AssistantSettings:
     """Below this dense similarity of the best passage the assistant refuses without asking the model."""
     min_support: float = field(default_factory=lambda: env_float("MIN_SUPPORT", 0.5))
     """Share of an answer sentence's content words its cited sentence must contain."""
+    marker_margin: float = field(default_factory=lambda: env_float("MARKER_MARGIN", 0.15))
+    """A reply that is only a marker ("[2]") stands when that sentence scores within this much
+    of the best sentence holding the asked kind of answer (ASSISTANT_MARKER_MARGIN)."""
     store: StoreSettings = field(default_factory=StoreSettings)

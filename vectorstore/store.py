@@ -201,6 +201,10 @@ class Store(ManifestMixin):
                 metadatas=[r.metadata() for r in page],
             )
 
+    def chunk_vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
+        """Stored embeddings of the given chunk ids (missing ids are left out)."""
+        return _vectors(self._chunks, ids)
+
     def delete_chunks(self, ids: Iterable[str]) -> int:
         return manifest.delete(self._chunks, ids)
 
@@ -221,13 +225,21 @@ class Store(ManifestMixin):
 
     def sentence_vectors(self, ids: Sequence[str]) -> dict[str, list[float]]:
         """Stored embeddings of the given sentence ids (missing ids are left out)."""
-        if not ids:
-            return {}
-        got = self._sentences.get(ids=list(ids), include=["embeddings"])
-        vectors = got.get("embeddings")
-        if vectors is None:
-            return {}
-        return {i: list(map(float, v)) for i, v in zip(got["ids"], vectors, strict=True)}
+        return _vectors(self._sentences, ids)
+
+    def query_sentences(self, embedding: Sequence[float], k: int) -> list[tuple[str, str]]:
+        """The k nearest sentences as (sentence id, source), nearest first, any version."""
+        total = int(self._sentences.count())
+        if total == 0:
+            return []
+        got = self._sentences.query(
+            query_embeddings=[list(embedding)], n_results=min(k, total), include=["metadatas"]
+        )
+        metadatas = got["metadatas"][0] if got["metadatas"] else []
+        return [
+            (i, str((m or {}).get("source", "")))
+            for i, m in zip(got["ids"][0], metadatas, strict=True)
+        ]
 
     def sentence_keys(self, sources: Sequence[str] | None = None) -> Keys:
         """Every stored sentence id (of all, or of the given sources) with its (source, doc_hash)."""
@@ -295,3 +307,13 @@ class Store(ManifestMixin):
                 strict=True,
             )
         ]
+
+
+def _vectors(collection: Any, ids: Sequence[str]) -> dict[str, list[float]]:
+    if not ids:
+        return {}
+    got = collection.get(ids=list(ids), include=["embeddings"])
+    vectors = got.get("embeddings")
+    if vectors is None:
+        return {}
+    return {i: list(map(float, v)) for i, v in zip(got["ids"], vectors, strict=True)}

@@ -146,6 +146,18 @@ def test_compound_question_gets_one_draft_per_part_with_shared_numbering(fake_as
     assert [" ".join(c.text.split()) for c in answer.citations] == firsts
 
 
+def test_each_part_draws_evidence_from_every_retrieved_passage(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    # The ranking interleaves the parts, so a part's best passage need not be among the first.
+    assistant = fake_assistant(_cite_first_evidence)
+    assistant.settings = replace(assistant.settings, evidence_passages=1)
+    answer = assistant.ask(
+        "How many prisoners was the Afghan government to release, and where did Ghani first flee?"
+    )
+    prisoners = assistant.llm.prompts[0][-1]["content"]
+    assert "5,000" in prisoners.split("Question:")[0]
+    assert {e.passage for e in answer.evidence} - {0}  # not only the first passage's sentences
+
+
 def test_a_refused_part_gets_its_own_second_look(fake_assistant) -> None:  # type: ignore[no-untyped-def]
     calls: list[int] = []
 

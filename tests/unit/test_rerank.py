@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assistant.rerank import question_parts, rerank
 from assistant.types import Passage
 
@@ -48,3 +50,24 @@ def test_each_part_of_a_compound_question_gets_a_top_passage() -> None:
 
     ranked = rerank(passages, [[1.0, 0.0], [0.0, 1.0]], sentences, chunk_weight=0.0)
     assert [p.source for p in ranked][:2] == ["a1", "b1"]
+
+
+def test_a_passage_in_the_other_language_gets_the_bonus_and_no_more() -> None:
+    english = replace(_passage("english", 0.0, 1), language="en")
+    danish = replace(_passage("danish", 0.0, 1), language="da")
+    vectors = {"english": [0.60, 0.80], "danish": [0.56, 0.83]}  # a translation scores lower
+
+    def sentences(p: Passage):  # type: ignore[no-untyped-def]
+        return [(p.sentences[0], vectors[p.source])]
+
+    def order(question_language: str, bonus: float) -> list[str]:
+        ranked = rerank(
+            [english, danish], [[1.0, 0.0]], sentences, chunk_weight=0.0,
+            language=question_language, other_language_bonus=bonus,
+        )  # fmt: skip
+        return [p.source for p in ranked]
+
+    assert order("en", 0.0) == ["english", "danish"]
+    assert order("en", 0.05) == ["danish", "english"]
+    assert order("da", 0.05) == ["english", "danish"]  # now English is the other language
+    assert order("", 0.05) == ["english", "danish"]  # unknown question language: no bonus
