@@ -92,11 +92,14 @@ def select_evidence(
     max_sentences: int = 6,
     max_chars: int = 900,
 ) -> list[Evidence]:
-    """Pick and number the sentences to show the model, in reading order within each source."""
+    """Pick and number the sentences to show the model, best first: a small model leans towards
+    the first sources it reads. A sentence brought along for context stands just before the one
+    that leans on it."""
     ranked = rank_sentences(
         question, language, passages, idf, similarity, max_passages=max_passages
     )
     chosen: dict[tuple[str, int], Evidence] = {}
+    order: dict[tuple[str, int], float] = {}
     used = 0
     for sentence in ranked:
         if len(chosen) >= max_sentences:
@@ -105,13 +108,15 @@ def select_evidence(
         if key in chosen or (chosen and used + len(sentence.text) > max_chars):
             continue
         chosen[key] = sentence
+        order[key] = sentence.score
         used += len(sentence.text)
         before = _previous(ranked, sentence) if _LEANS_BACK.match(sentence.text) else None
         fits = before is not None and used + len(before.text) <= max_chars
         if before is not None and fits and (before.source, before.start) not in chosen:
             chosen[(before.source, before.start)] = before
+            order[(before.source, before.start)] = sentence.score
             used += len(before.text)
-    ordered = sorted(chosen.values(), key=lambda e: (e.passage, e.start))
+    ordered = sorted(chosen.values(), key=lambda e: (-order[(e.source, e.start)], e.start))
     return [
         Evidence(i + 1, e.source, e.title, e.start, e.end, e.text, e.score, e.language, e.passage)
         for i, e in enumerate(ordered)

@@ -37,12 +37,12 @@ def test_overlong_sentences_are_cut_at_real_sentence_ends() -> None:
     assert pieces("Short one.", 5) == [(5, 15)]
 
 
-def test_the_best_sentences_are_numbered_in_reading_order() -> None:
+def test_the_best_sentence_is_numbered_first() -> None:
     passage = _passage()
-    chosen = select_evidence("How much did the bridge cost?", "en", [passage], lambda t: 1.0)
+    chosen = select_evidence("Who cut the ribbon?", "en", [passage], lambda t: 1.0)
     assert [e.n for e in chosen] == list(range(1, len(chosen) + 1))
-    assert chosen == sorted(chosen, key=lambda e: e.start)
-    assert any("40 million" in e.text for e in chosen)
+    assert chosen == sorted(chosen, key=lambda e: -e.score)
+    assert "ribbon" in chosen[0].text and chosen[0].start > chosen[-1].start  # not reading order
     for e in chosen:
         assert TEXT[e.start : e.end] == e.text
 
@@ -66,6 +66,15 @@ def test_a_pronoun_sentence_brings_the_one_before_it() -> None:
         "Ana Ruiz became mayor in 2015.",
         "She opened the bridge in May 2019.",
     ]
+
+
+def test_the_sentence_brought_along_stands_just_before_the_one_that_leans_on_it() -> None:
+    text = "The mayor is Ana Ruiz. The bridge cost 40 million. It opened in May 2019."
+    chosen = select_evidence(
+        "When did the bridge open?", "en", [_passage(text)], lambda t: 1.0, max_sentences=2,
+        max_chars=200,
+    )  # fmt: skip
+    assert [e.text for e in chosen] == ["The bridge cost 40 million.", "It opened in May 2019."]
 
 
 def test_instructions_to_the_model_never_become_evidence() -> None:
