@@ -64,6 +64,7 @@ DEFAULTS = Variant("**defaults**", "defaults")
 # Over a small collection the sentence rerank sees nearly every chunk, so the fusion weights are
 # compared with it off (retrieval only): that is where they decide what the rerank gets.
 _NO_RERANK = {"RERANK_CANDIDATES": "0"}
+_NO_SENT = {"SENTENCE_WEIGHT": "0"}
 VARIANTS: tuple[Variant, ...] = (
     DEFAULTS,
     Variant(
@@ -83,11 +84,34 @@ VARIANTS: tuple[Variant, ...] = (
         {"EVIDENCE_SENTENCES": "10", "EVIDENCE_CHARS": "1500"},
     ),
     Variant("no sentence rerank", "rerank", {"RERANK_CANDIDATES": "0"}),
-    Variant("fusion 1 : 1 (the default)", "fusion weights", _NO_RERANK, retrieval_only=True),
-    Variant("dense only", "fusion weights", {**_NO_RERANK, "LEXICAL_WEIGHT": "0"}, True),
-    Variant("BM25 only", "fusion weights", {**_NO_RERANK, "DENSE_WEIGHT": "0"}, True),
-    Variant("dense 2 : BM25 1", "fusion weights", {**_NO_RERANK, "DENSE_WEIGHT": "2"}, True),
-    Variant("dense 1 : BM25 2", "fusion weights", {**_NO_RERANK, "LEXICAL_WEIGHT": "2"}, True),
+    Variant("no other-language bonus", "rerank", {"OTHER_LANGUAGE_BONUS": "0"}),
+    Variant("other-language bonus 0.1", "rerank", {"OTHER_LANGUAGE_BONUS": "0.1"}),
+    Variant("bare-marker margin 0.05", "citation check", {"MARKER_MARGIN": "0.05"}),
+    Variant("no nearest-sentence ranking", "fusion weights", {"SENTENCE_WEIGHT": "0"}),
+    Variant("fusion 1 : 1 : 1 (the default)", "fusion weights", _NO_RERANK, retrieval_only=True),
+    Variant("dense + BM25, no sentences", "fusion weights", {**_NO_RERANK, **_NO_SENT}, True),
+    Variant(
+        "dense only", "fusion weights", {**_NO_RERANK, **_NO_SENT, "LEXICAL_WEIGHT": "0"}, True
+    ),
+    Variant("BM25 only", "fusion weights", {**_NO_RERANK, **_NO_SENT, "DENSE_WEIGHT": "0"}, True),
+    Variant(
+        "nearest sentences only",
+        "fusion weights",
+        {**_NO_RERANK, "DENSE_WEIGHT": "0", "LEXICAL_WEIGHT": "0"},
+        True,
+    ),
+    Variant(
+        "dense 2 : BM25 1 : sentences 1",
+        "fusion weights",
+        {**_NO_RERANK, "DENSE_WEIGHT": "2"},
+        True,
+    ),
+    Variant(
+        "dense 1 : BM25 2 : sentences 1",
+        "fusion weights",
+        {**_NO_RERANK, "LEXICAL_WEIGHT": "2"},
+        True,
+    ),
 )
 
 
