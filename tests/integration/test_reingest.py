@@ -283,8 +283,10 @@ def test_reads_during_reingest_see_one_whole_version(
     searcher = _searcher(site, embedder)
     edited = sorted(site.docs.iterdir())[0]
     old_hash = open_published(site.settings).documents()[edited.name].doc_hash
-    edited.write_text(edited.read_text(encoding="utf-8") + "\n" + ZEBRA, encoding="utf-8")
-    query = "zebra crossing committee Khalilzad Afghanistan"
+    original = edited.read_text(encoding="utf-8")
+    edited.write_text(original + "\n" + ZEBRA, encoding="utf-8")
+    # Its own opening words, so that both its versions rank among the results.
+    query = "zebra crossing committee " + " ".join(original.split()[:14])
     writer = site.start(ASSISTANT_TEST_PAUSE_AT="publishing", ASSISTANT_TEST_PAUSE_FILE=str(pause))
     seen: list[str] = []
     while not pause.exists():  # embedding and writing the copy: readers keep the old version
