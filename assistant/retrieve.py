@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from assistant.rerank import cosine
 from assistant.settings import AssistantSettings
 from assistant.types import Passage
 from vectorstore.embeddings import SentenceTransformerEmbeddings, get_embedder
@@ -56,7 +57,8 @@ class HybridSearcher:
         self._generation = -1
         self._lock = threading.Lock()
         self._chunks: dict[str, ChunkRecord] = {}
-        self._owners: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self._by_source: dict[str, list[ChunkRecord]] = {}
+        self._owners: dict[str, dict[str, list[str]]] = {}
         self._documents: dict[str, DocumentRecord] = {}
         self._lexical: LexicalIndex | None = None
 
@@ -105,6 +107,9 @@ class HybridSearcher:
             ids, [_lexical_text(chunks[i]) for i in ids], [chunks[i].language for i in ids]
         )
         self._chunks = chunks
+        self._by_source = {}
+        for chunk in chunks.values():
+            self._by_source.setdefault(chunk.source, []).append(chunk)
         self._owners = {}
 
     def _catch_up(self, live: dict[str, str], stale: set[str], changed: list[str]) -> None:
@@ -112,7 +117,11 @@ class HybridSearcher:
         chunks = {i: c for i, c in self._chunks.items() if c.source not in stale}
         fresh = [c for s in changed for c in self.store.chunks_of(s) if c.doc_hash == live[s]]
         chunks.update((c.id, c) for c in fresh)
-        self._owners = {k: v for k, v in self._owners.items() if k[0] not in stale}
+        for source in stale:
+            self._by_source.pop(source, None)
+            self._owners.pop(source, None)
+        for chunk in fresh:
+            self._by_source.setdefault(chunk.source, []).append(chunk)
         self._lexical.update(
             [i for i, c in self._chunks.items() if c.source in stale],
             [c.id for c in fresh],
@@ -140,7 +149,7 @@ class HybridSearcher:
         # Candidates found by BM25 or a sentence alone get their real chunk similarity too:
         # the rerank weighs it, and a missing score would sink them.
         for chunk_id, stored in self.store.chunk_vectors(unscored).items():
-            similarity[chunk_id] = sum(a * b for a, b in zip(vector, stored, strict=True))
+            similarity[chunk_id] = cosine(vector, stored)
         bm25 = dict(lexical)
         passages = tuple(
             _passage(chunks[i], score, similarity.get(i, 0.0), bm25.get(i, 0.0))
@@ -155,33 +164,35 @@ class HybridSearcher:
             return []
         order: dict[str, None] = {}
         for sentence, source in self.store.query_sentences(vector, 2 * n):
-            document = self._documents.get(source)
-            if document is not None:
-                order.update(
-                    dict.fromkeys(self._owners_of(source, document.doc_hash).get(sentence, ()))
-                )
+            order.update(dict.fromkeys(self._owners_of(source).get(sentence, ())))
             if len(order) >= n:
                 break
         return list(order)[:n]
 
-    def _owners_of(self, source: str, doc_hash: str) -> dict[str, list[str]]:
-        """Sentence id → ids of the live chunks that hold it, for one document version."""
-        owners = self._owners.get((source, doc_hash))
+    def _owners_of(self, source: str) -> dict[str, list[str]]:
+        """Sentence id → ids of the live chunks of the source that hold it (built once)."""
+        owners = self._owners.get(source)
         if owners is None:
             owners = {}
-            for chunk in sorted(self.store.chunks_of(source), key=lambda c: c.start):
-                if chunk.doc_hash == doc_hash:
-                    for span in chunk.sentences:
-                        owners.setdefault(sentence_id(source, doc_hash, span), []).append(chunk.id)
-            self._owners[(source, doc_hash)] = owners
+            for chunk in sorted(self._by_source.get(source, ()), key=lambda c: c.start):
+                for span in chunk.sentences:
+                    key = sentence_id(source, chunk.doc_hash, span)
+                    owners.setdefault(key, []).append(chunk.id)
+            self._owners[source] = owners
         return owners
 
-    def _fuse(self, *rankings: list[str]) -> list[tuple[str, float]]:
+    def _fuse(
+        self, dense: list[str], lexical: list[str], nearest: list[str]
+    ) -> list[tuple[str, float]]:
         """Weighted reciprocal rank fusion of the dense, BM25 and nearest-sentence rankings."""
         s = self.settings
         scores: dict[str, float] = {}
-        weights = (s.dense_weight, s.lexical_weight, s.sentence_weight)
-        for weight, ranking in zip(weights, rankings, strict=False):
+        rankings = (
+            (s.dense_weight, dense),
+            (s.lexical_weight, lexical),
+            (s.sentence_weight, nearest),
+        )
+        for weight, ranking in rankings:
             for rank, chunk_id in enumerate(ranking):
                 scores[chunk_id] = scores.get(chunk_id, 0.0) + weight / (s.rrf_k + rank + 1)
         return sorted(scores.items(), key=lambda item: (-item[1], item[0]))
