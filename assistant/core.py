@@ -150,15 +150,17 @@ class Assistant:
                 standalone, evidence, language, cross_check, clock
             )
         focus = focused(standalone, evidence, self.settings.retry_sentences)
-        if not checked.found and focus and len(focus) < len(evidence):
+        if self._doubtful(checked) and focus and len(focus) < len(evidence):
             # A second, shorter look: only the best sentences that hold the kind of answer asked
-            # for. The small model often refuses when the answer hides among distractors.
+            # for. The small model often refuses, or cites a weak sentence, when the answer hides
+            # among distractors.
             if draft.strip() and not draft.strip().startswith(NOT_FOUND):
                 yield "\n"  # the first draft was shown: the second one goes below it
-            retry, checked, more = yield from self._draft(
+            retry, second, more = yield from self._draft(
                 standalone, focus, language, cross_check, clock
             )
             draft, tokens = f"{draft}\n{retry}", tokens + more
+            checked = second if second.found or not checked.found else checked
         conflicts: list[Conflict] = []
         if checked.found:
             conflicts = self._conflicts(standalone, language, checked, evidence, result, similarity)
@@ -212,7 +214,8 @@ class Assistant:
             text, more, showed = yield from self._part_draft(
                 part, part_evidence, language, clock, " " if shown else ""
             )
-            if not self._verify(text, part, evidence, language, cross_check).found:
+            first = self._verify(text, part, evidence, language, cross_check, part_evidence)
+            if self._doubtful(first):
                 # The part's own second look, on its few best sentences of the asked kind.
                 keys = {(e.source, e.start): e for e in part_evidence}
                 focus = [
@@ -224,7 +227,11 @@ class Assistant:
                     retry, extra, again = yield from self._part_draft(
                         part, focus, language, clock, prefix
                     )
-                    text, more, showed = f"{text}\n{retry}", more + extra, showed or again
+                    second = self._verify(
+                        retry, part, evidence, language, cross_check, part_evidence
+                    )
+                    keep = retry if second.found else text if first.found else f"{text}\n{retry}"
+                    text, more, showed = keep, more + extra, showed or again
             drafts.append(text)
             tokens, shown = tokens + more, shown or showed
         draft = "\n".join(d for d in drafts if d)
@@ -267,6 +274,11 @@ class Assistant:
             shown = len(draft)
         return draft, self.llm.count_tokens(messages), shown > 0
 
+    def _doubtful(self, checked: Verified) -> bool:
+        """Refused, or resting on a sentence far weaker than the best one of the asked kind."""
+        margin = self.settings.drift_margin
+        return not checked.found or (margin >= 0 and checked.drift > margin)
+
     def _verify(
         self,
         draft: str,
@@ -274,6 +286,7 @@ class Assistant:
         evidence: Sequence[Evidence],
         language: str,
         cross_check: Any,
+        ranked_among: Sequence[Evidence] | None = None,
     ) -> Verified:
         return verify(
             draft,
@@ -284,6 +297,7 @@ class Assistant:
             min_support=self.settings.min_support,
             cross_check=cross_check,
             marker_margin=self.settings.marker_margin,
+            ranked_among=ranked_among,
         )
 
     def _part_evidence(

@@ -41,6 +41,9 @@ class Verified:
     citations: tuple[Citation, ...]
     checks: tuple[Check, ...]
     found: bool
+    drift: float = 0.0
+    """How far below the best sentence holding the asked kind of answer the weakest kept claim's
+    source scores: a small model that cites a weak sentence has often answered something else."""
 
 
 def verify(
@@ -54,6 +57,7 @@ def verify(
     cross_check: CrossCheck | None = None,
     cross_threshold: float = 0.6,
     marker_margin: float = 0.15,
+    ranked_among: Sequence[Evidence] | None = None,
 ) -> Verified:
     """Keep the supported sentences of the draft, each citing the evidence that supports it.
 
@@ -61,12 +65,14 @@ def verify(
     date for "when", a number for "how many"…). A reply that is only a marker is the model
     pointing at a sentence: it stands only if that sentence holds the asked kind of answer and
     scores within `marker_margin` of the best such sentence (a small model often points at a
-    weaker one, and then its pointing is no evidence).
+    weaker one, and then its pointing is no evidence). The best is sought in `ranked_among`
+    (the sentences scored against this question; all the evidence when not given).
     """
     by_n = {e.n: e for e in evidence}
     kept: list[tuple[str, list[Evidence]]] = []
     checks: list[Check] = []
     answers = answer_test(question)
+    best = max((e.score for e in ranked_among or evidence if answers(e.text)), default=0.0)
 
     def check(text: str, cited: list[Evidence]) -> tuple[float, list[Evidence], str] | None:
         verdict = _support(text, question, cited, evidence, language, idf, min_support)
@@ -81,7 +87,6 @@ def verify(
         numbers = tuple(e.n for e in cited)
         text = _clean(_MARKER.sub("", sentence))
         if not _has_words(text):
-            best = max((e.score for e in evidence if answers(e.text)), default=0.0)
             if cited and answers(cited[0].text) and cited[0].score >= best - marker_margin:
                 kept.append((cited[0].text, cited[:1]))  # a bare "[2]": that sentence answers
                 checks.append(Check(sentence, numbers, "repaired", 1.0, "marker only"))
@@ -112,7 +117,8 @@ def verify(
         checks.append(Check(draft, (), "dropped", 0.0, "no answer of the asked kind in it"))
         kept = []
     text, citations = _renumber(kept)
-    return Verified(text=text, citations=citations, checks=tuple(checks), found=bool(kept))
+    drift = max((best - max(e.score for e in used) for _, used in kept if used), default=0.0)
+    return Verified(text, citations, tuple(checks), found=bool(kept), drift=max(drift, 0.0))
 
 
 def support(text: str, question: str, cited: Sequence[Evidence], language: str, idf: Idf) -> float:

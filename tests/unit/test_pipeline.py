@@ -130,6 +130,8 @@ def test_danish_question_gets_a_danish_refusal(fake_assistant) -> None:  # type:
 
 def test_compound_question_gets_one_draft_per_part_with_shared_numbering(fake_assistant) -> None:  # type: ignore[no-untyped-def]
     assistant = fake_assistant(_cite_first_evidence)
+    # Without the second look on a weakly supported part: this test counts the first drafts.
+    assistant.settings = replace(assistant.settings, drift_margin=-1.0)
     answer = assistant.ask(
         "How many prisoners was the Afghan government to release, and where did Ghani first flee?"
     )
@@ -166,6 +168,7 @@ def test_a_refused_part_gets_its_own_second_look(fake_assistant) -> None:  # typ
         return "NOT FOUND" if len(calls) == 1 else _cite_first_evidence(messages)
 
     assistant = fake_assistant(refuse_first)
+    assistant.settings = replace(assistant.settings, drift_margin=-1.0)  # refusals only
     answer = assistant.ask(
         "How many prisoners was the Afghan government to release, and where did Ghani first flee?"
     )
@@ -175,6 +178,34 @@ def test_a_refused_part_gets_its_own_second_look(fake_assistant) -> None:  # typ
     sources = [sum(li.startswith("[") for li in p.splitlines()) for p in prompts]
     assert sources[1] < sources[0]  # the second look shows fewer sentences
     assert answer.found and len(answer.citations) == 2
+
+
+def _cite_last_then_first(calls: list[int]):  # type: ignore[no-untyped-def]
+    """A model that first copies its weakest source, then (on a second look) its best one."""
+
+    def reply(messages: Sequence[dict[str, str]]) -> str:
+        calls.append(1)
+        lines = [li for li in messages[-1]["content"].splitlines() if li.startswith("[")]
+        line = lines[-1] if len(calls) == 1 else lines[0]
+        n, text = line.split("] ", 1)
+        return f"{text} {n}]"
+
+    return reply
+
+
+@pytest.mark.parametrize("margin", [0.0, -1.0])
+def test_an_answer_resting_on_a_weak_sentence_gets_a_second_look(fake_assistant, margin) -> None:  # type: ignore[no-untyped-def]
+    calls: list[int] = []
+    assistant = fake_assistant(_cite_last_then_first(calls))
+    assistant.settings = replace(assistant.settings, drift_margin=margin)
+    answer = assistant.ask("What did the agreement say about prisoners of the Afghan government?")
+    best, weakest = answer.evidence[0], answer.evidence[-1]
+    assert best.score > weakest.score and answer.found
+    cited = (answer.citations[0].start, answer.citations[0].end)
+    if margin < 0:  # the second look is off: the weak sentence stands
+        assert len(calls) == 1 and cited == (weakest.start, weakest.end)
+    else:
+        assert len(calls) == 2 and cited == (best.start, best.end)
 
 
 def test_a_follow_up_without_a_name_is_rewritten_and_one_with_names_is_not(fake_assistant) -> None:  # type: ignore[no-untyped-def]

@@ -97,3 +97,18 @@ def test_a_bare_marker_at_a_much_weaker_sentence_is_not_an_answer() -> None:
     assert verify("[1]", question, evidence, "en", lambda t: 1.0).found
     close = verify("[2]", question, evidence, "en", lambda t: 1.0, marker_margin=0.7)
     assert close.found and close.text.startswith("He spent 20 years")
+
+
+def test_drift_measures_how_far_the_weakest_kept_source_is_below_the_best() -> None:
+    question = "How many prisoners were freed?"
+    assert _verify("The deal freed 5,000 prisoners [2].", question).drift == 0.0
+    weaker = [
+        *EVIDENCE[:2],
+        Evidence(4, "d.txt", "D", 0, 40, "Some 5,000 were freed.", 0.5, "en", 3),
+    ]
+    checked = verify("Some 5,000 were freed [4].", question, weaker, "en", lambda t: 1.0)
+    assert checked.found and abs(checked.drift - 0.4) < 1e-9
+    # Measured against the sentences scored for this question only, when given.
+    alone = verify("Some 5,000 were freed [4].", question, weaker, "en", lambda t: 1.0,
+                   ranked_among=weaker[2:])  # fmt: skip
+    assert alone.drift == 0.0
