@@ -46,7 +46,7 @@ class AssistantSettings:
     )
     """Weight of the chunk's BM25 score (scaled to the best candidate's) in the rerank."""
     other_language_bonus: float = field(
-        default_factory=lambda: env_float("OTHER_LANGUAGE_BONUS", 0.05)
+        default_factory=lambda: env_float("OTHER_LANGUAGE_BONUS", 0.1)
     )
     """Added in the rerank to passages in another language than the question's."""
     evidence_passages: int = field(default_factory=lambda: env_int("EVIDENCE_PASSAGES", 4))
