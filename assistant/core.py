@@ -323,7 +323,7 @@ class Assistant:
                 self._sentence_similarity(result, [query], vectors),
                 max_passages=len(result.passages),  # the ranking interleaves the parts
                 max_sentences=share,
-                max_chars=max(300, s.evidence_chars // len(parts)),
+                max_chars=s.evidence_chars,  # each part has a prompt of its own
             )
             own = []
             for e in chosen:

@@ -230,7 +230,7 @@ def _renumber(kept: list[tuple[str, list[Evidence]]]) -> tuple[str, tuple[Citati
                 numbers[key] = len(numbers) + 1
                 citations.append(Citation(numbers[key], e.source, e.title, e.start, e.end, e.text))
             marks.append(f"[{numbers[key]}]")
-        body = text.rstrip()
+        body = text.rstrip().rstrip(",;:").rstrip()  # "August 15," ends as "August 15."
         ending = "" if body.endswith((".", "!", "?", "…", '"', "”")) else "."
         parts.append(f"{body}{ending} {''.join(dict.fromkeys(marks))}".strip())
     return " ".join(parts), tuple(citations)

@@ -160,6 +160,19 @@ def test_each_part_draws_evidence_from_every_retrieved_passage(fake_assistant) -
     assert {e.passage for e in answer.evidence} - {0}  # not only the first passage's sentences
 
 
+def test_each_part_has_the_whole_evidence_budget_for_its_own_prompt(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    assistant = fake_assistant(_cite_first_evidence)
+    assistant.settings = replace(assistant.settings, evidence_chars=600, drift_margin=-1.0)
+    assistant.ask(
+        "How many prisoners was the Afghan government to release, and where did Ghani first flee?"
+    )
+    sizes = []
+    for prompt in assistant.llm.prompts:
+        lines = prompt[-1]["content"].split("Question:")[0].splitlines()
+        sizes.append(sum(len(li.split("] ", 1)[1]) for li in lines if li.startswith("[")))
+    assert len(sizes) == 2 and 300 < max(sizes) <= 600
+
+
 def test_a_refused_part_gets_its_own_second_look(fake_assistant) -> None:  # type: ignore[no-untyped-def]
     calls: list[int] = []
 
