@@ -37,6 +37,12 @@ _BOILERPLATE = [
         r"\bcookies?\b.{0,60}\b(accept|consent|policy)\b",
     )
 ]
+# A metadata label opening a paragraph ("date 2021-10 Han er…"): read for the document's date,
+# but not part of its first sentence, whose embedding and citation it would blur.
+_LEADING_LABEL = re.compile(
+    r"(?:date|dato|published|updated|posted)\s*:?\s+(?:19|20)\d\d-\d\d(?:-\d\d)?\s+(?=\S)",
+    re.IGNORECASE,
+)
 # A photo credit in brackets at the end of a caption: "[Name/Reuters]".
 _CREDIT = re.compile(r"\[[^\]]{2,60}/(Reuters|AP|AFP|Getty( Images)?|EPA|Anadolu)[^\]]*\]\s*$")
 
@@ -75,6 +81,10 @@ def clean(text: str) -> CleanedText:
     kept: list[Span] = []
     dropped: list[Span] = []
     for start, end in paragraphs(text):
+        label = _LEADING_LABEL.match(text, start, end)
+        if label is not None:
+            dropped.append((start, label.end()))
+            start = label.end()
         (dropped if is_boilerplate(text[start:end]) else kept).append((start, end))
     return CleanedText(paragraphs=tuple(kept), dropped=tuple(dropped))
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-CHUNKER_VERSION = "sentences-v3"
+CHUNKER_VERSION = "sentences-v4"
 
 
 def env_str(name: str, default: str) -> str:

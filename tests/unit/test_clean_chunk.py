@@ -103,6 +103,20 @@ def test_title_date_and_language_are_derived() -> None:
     assert described.language == "da"
 
 
+def test_a_leading_date_label_is_metadata_not_part_of_the_first_sentence() -> None:
+    text = " date 2021-10 Han er blevet kritiseret for aftalen. Det sagde han i går.\n\nMere tekst."
+    cleaned = clean(text)
+    first = text[cleaned.paragraphs[0][0] : cleaned.paragraphs[0][1]]
+    assert first.startswith("Han er blevet kritiseret")
+    assert [text[s:e] for s, e in cleaned.dropped] == ["date 2021-10 "]
+    pieces = chunk(text, cleaned, "da", max_chars=600, overlap=0)
+    assert pieces[0].start == pieces[0].sentences[0][0] == 14
+    assert describe(text, cleaned.paragraphs, "x").date == "2021-10"
+    # A date inside a sentence is text, not a label.
+    plain = "The date 2021-10 was chosen for the talks."
+    assert clean(plain).paragraphs == ((0, len(plain)),)
+
+
 def test_dates_in_several_formats() -> None:
     assert find_date("Published June 11, 2021 by the desk") == "2021-06-11"
     assert find_date("Updated 3 March 2020") == "2020-03-03"
