@@ -51,6 +51,9 @@ class EvalQuestion:
     history: tuple[dict[str, str], ...] = ()
     facts: tuple[tuple[str, ...], ...] = ()
     spans: tuple[tuple[Span, ...], ...] = ()
+    about: tuple[tuple[str, ...], ...] = ()
+    """Per fact (empty when free): words one of which must share the fact's answer sentence, so
+    that "Milley was 70" does not pass for "Khalilzad, 70" when two facts are numbers."""
     gate: bool = False
 
 
@@ -107,12 +110,22 @@ def _question(item: Any, index: int) -> EvalQuestion:
             kind=str(item.get("kind") or item.get("type") or "single"),
             answerable=bool(item.get("answerable", True)),
             history=tuple(dict(m) for m in item.get("history") or ()),
-            facts=tuple(_alternatives(f, str) for f in _listed(facts)),
+            facts=tuple(_alternatives(_fact(f), str) for f in _listed(facts)),
+            about=tuple(
+                _alternatives(f.get("about", []), str) if isinstance(f, dict) else ()
+                for f in _listed(facts)
+            ),
             spans=tuple(_alternatives(s, _span) for s in _listed(spans)),
             gate=bool(item.get("gate", False)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise EvalFileError(f"question {item.get('id') or index}: malformed ({exc})") from None
+
+
+def _fact(value: Any) -> Any:
+    """A fact's alternatives: the value itself, or its `fact` entry when it is a mapping
+    (`{fact: "70", about: [Khalilzad, envoy]}`)."""
+    return value["fact"] if isinstance(value, dict) else value
 
 
 def _listed(value: Any) -> list[Any]:
@@ -136,9 +149,24 @@ def fact_present(fact: str, text: str) -> bool:
     return re.search(pattern, text, re.IGNORECASE) is not None
 
 
-def missing_facts(facts: Sequence[Sequence[str]], text: str) -> tuple[str, ...]:
-    """The requirements none of whose alternatives occur in the text."""
-    return tuple(" | ".join(f) for f in facts if not any(fact_present(a, text) for a in f))
+def missing_facts(
+    facts: Sequence[Sequence[str]], text: str, about: Sequence[Sequence[str]] = ()
+) -> tuple[str, ...]:
+    """The requirements none of whose alternatives occur in the text (in a sentence that also
+    holds one of the fact's `about` words, when it has any)."""
+    sentences = [s for s in _ANSWER_SENTENCE.split(text) if s.strip()]
+    missing = []
+    for i, alternatives in enumerate(facts):
+        near = about[i] if i < len(about) else ()
+        places = [s for s in sentences if any(fact_present(w, s) for w in near)] if near else [text]
+        if not any(fact_present(a, place) for a in alternatives for place in places):
+            missing.append(
+                " | ".join(alternatives) + (f" (with {' | '.join(near)})" if near else "")
+            )
+    return tuple(missing)
+
+
+_ANSWER_SENTENCE = re.compile(r"(?<=[.!?])\s+|\s*\[\d+(?:\s*,\s*\d+)*\]\s*")
 
 
 def retrieval(
@@ -189,7 +217,7 @@ def score(question: EvalQuestion, answer: Any, k: int = 5) -> Scored:
     citations = list(_get(answer, "citations", ()) or ())
     timings = _get(answer, "timings", None)
     recall, rr = retrieval(question.spans, passages, k) if question.spans else (None, None)
-    missing = missing_facts(question.facts, text) if found else ("(refused)",)
+    missing = missing_facts(question.facts, text, question.about) if found else ("(refused)",)
     gold = [s for g in question.spans for s in g]
     precise, chars, verdicts = 0, 0, []
     for c in citations if found else []:

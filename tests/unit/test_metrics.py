@@ -54,6 +54,27 @@ def test_facts_match_at_word_starts_ignoring_case() -> None:
     assert missing_facts((("70",), ("63",)), "He is 70.") == ("63",)
 
 
+def test_a_fact_bound_to_its_subject_must_share_a_sentence_with_it() -> None:
+    facts, about = (("70",), ("63",)), (("Khalilzad", "envoy"), ("Milley", "general"))
+    right = "The 70-year-old envoy led the talks. [1] Said the 63-year-old general. [2]"
+    swapped = "Zalmay Khalilzad was 63 years old. [1] General Mark Milley was 70 years old. [2]"
+    assert missing_facts(facts, right, about) == ()
+    assert len(missing_facts(facts, swapped, about)) == 2
+    assert missing_facts(facts, swapped) == ()  # without subjects the swap goes unseen
+
+
+def test_facts_with_subjects_load_from_a_question_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "set.yaml"
+    path.write_text(
+        "- question: How old are they?\n"
+        "  facts: [{fact: '70', about: [envoy]}, ['63', 'sixty-three']]\n",
+        encoding="utf-8",
+    )
+    (question,) = load_questions(path)
+    assert question.facts == (("70",), ("63", "sixty-three"))
+    assert question.about == (("envoy",), ())
+
+
 def test_recall_counts_requirements_met_and_mrr_the_first_gold_rank() -> None:
     other = Span("b.txt", 0, 50)
     passages = [_passage("c.txt", 0, 500), _passage("a.txt", 90, 400), _passage("b.txt", 40, 90)]
