@@ -8,14 +8,14 @@ from __future__ import annotations
 from assistant.evaluate import DEFAULT_SET, evaluate, format_table, summarize
 from assistant.metrics import load_questions
 
-# Measured on the gate subset with the shipped defaults (recall@5 0.81, accuracy 0.75 = 12/16,
-# citation precision 1.00, refusal accuracy 0.75 = 3/4, false refusals 0.12 = 2/16), less about
+# Measured on the gate subset with the shipped defaults (recall@5 0.88, accuracy 0.75 = 12/16,
+# citation precision 1.00, refusal accuracy 1.00 = 4/4, false refusals 0.12 = 2/16), less about
 # one question's worth: two more wrong answers, or one imprecise citation, fail the gate.
 THRESHOLDS = {
-    "recall_at_5": 0.75,
+    "recall_at_5": 0.8,
     "answer_accuracy": 0.68,
     "citation_precision": 0.95,
-    "refusal_accuracy": 0.5,
+    "refusal_accuracy": 0.75,
 }
 MAX_FALSE_REFUSALS = 0.19
 
