@@ -1,10 +1,10 @@
 """What kind of answer a question expects, and whether a sentence holds one.
 
-"When…?" needs a date or a time, "How many…?" a number, "Who…?" a name the question does not
-already contain. A sentence without such a thing cannot answer the question, however close in
-topic it is: this is what keeps an on-topic sentence from passing as the answer to a question the
-collection cannot answer ("How many died in the airport bombing?" → "Hundreds of thousands of
-Afghans died in the war" has no count).
+"When…?" needs a date or a time, "How many…?" a number, "How old…?" an age (not any number),
+"Who…?" a name the question does not already contain. A sentence without such a thing cannot
+answer the question, however close in topic it is: this is what keeps an on-topic sentence from
+passing as the answer to a question the collection cannot answer ("How many died in the airport
+bombing?" → "Hundreds of thousands of Afghans died in the war" has no count).
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from assistant.rerank import question_parts
 from vectorstore.text import STOPWORDS
 
 _KINDS = [
-    ("number", r"\b(how (?:many|much|old|long|large|big|far)|what (?:number|age|percentage|share)|"
-               r"hvor (?:mange|meget|gammel|længe|stor))\b"),
+    ("age", r"\b(how old|what ages?|at what age|hvor (?:gammel|gamle)|hvilken alder)\b"),
+    ("number", r"\b(how (?:many|much|long|large|big|far)|what (?:number|percentage|share)|"
+               r"hvor (?:mange|meget|længe|stor))\b"),
     ("date", r"\b(when|what (?:date|day|year|month|time)|which (?:date|day|year|month)|since when|"
-             r"until when|by when|hvornår|hvilken dato|hvilket år|hvilken dag|hvilken måned)\b"),
+             r"until when|by when|hvornår|hvilken dato|hvilket år|hvilken (?:uge)?dag|hvilken måned)\b"),
     ("name", r"^\W*(?:who|whom|whose|hvem|hvis)\b|\bname of\b|'s name\b|\bhedder\b|\bnavn\b|\b(?:which|what) (?:person|man|woman|official|"
              r"lawmaker|journalist|host|president|minister|general|envoy|newspaper|agency|outlet|"
              r"organi[sz]ation|company|country|city|university|think[- ]tank|news)"),
@@ -47,6 +48,13 @@ _NUMBER_WORDS = (
     "fyrre|halvtreds|hundrede|tusind|millioner|milliarder"
 )
 _NUMBER = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+_AGE = re.compile(
+    rf"\b(?:\d{{1,3}}|{_NUMBER_WORDS})(?:-| )(?:years?|år)(?:-| )old\b|\b\d{{1,3}}-årige?\b|"
+    r"\baged?\s+\d{1,3}\b|\b(?:age|alder)\s+(?:of\s+)?\d{1,3}\b|\b\d{1,3}\s+år\s+gammel\b|"
+    r"\b(?:er|var|blev|fylder|fyldte|is|was|turned|turns)\s+\d{1,3}(?:\s+år)?(?=[\s,.;]|$)|"
+    r"\b[a-zæøå][\w’'-]+,\s+\d{2},\s",  # "Khalilzad, 70, said"
+    re.IGNORECASE,
+)
 _NAME = re.compile(r"\b[A-ZÆØÅ][\w’'-]+")
 _PROPER_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZÆØÅ][\w’'-]+")
 
@@ -63,7 +71,7 @@ _STARTERS = frozenset(
 
 
 def expected(question: str) -> str | None:
-    """'number', 'date', 'name' or 'place' when the question asks for one; None otherwise."""
+    """'age', 'number', 'date', 'name' or 'place' when the question asks for one; else None."""
     for kind, pattern in _COMPILED:
         if pattern.search(question):
             return kind
@@ -83,6 +91,8 @@ def holds_answer(sentence: str, question: str, kind: str | None = None) -> bool:
     kind = kind if kind is not None else expected(question)
     if kind is None:
         return True
+    if kind == "age":
+        return bool(_AGE.search(sentence))
     if kind == "number":
         return bool(_NUMBER.search(_without(sentence, question, numbers=True)))
     if kind == "date":

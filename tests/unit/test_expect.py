@@ -11,7 +11,9 @@ from assistant.expect import expected, holds_answer
     ("question", "kind"),
     [
         ("How many prisoners were released?", "number"),
-        ("Hvor gammel er han?", "number"),
+        ("Hvor gammel er han?", "age"),
+        ("What age was the general?", "age"),
+        ("How long did the talks last?", "number"),
         ("When did the troops leave?", "date"),
         ("Hvornår trådte han tilbage?", "date"),
         ("Who took over the post?", "name"),
@@ -30,6 +32,12 @@ def test_a_sentence_holds_an_answer_only_if_it_has_that_kind_of_thing() -> None:
     assert not holds_answer("Hundreds of thousands of Afghans died in the war.", many)
     assert holds_answer("13 US service members died.", many)
     assert holds_answer("Han var 70 år.", "Hvor gammel var han?")
+    old = "How old is the envoy?"
+    for sentence in ("The 70-year-old envoy spoke.", "Khalilzad, 70, said so.", "den 70-årige"):
+        assert holds_answer(sentence, old)
+    assert not holds_answer("On September 28, the envoy spent 20 years in talks.", old)
+    assert not holds_answer("Militæret var i Afghanistan i 20 år.", "Hvor gammel er han?")
+    assert holds_answer("It took effect on Tuesday.", "Hvilken ugedag trådte det i kraft?")
     assert holds_answer("His resignation took effect on Tuesday.", "When did it take effect?")
     assert not holds_answer("He resigned after the collapse.", "When did he resign?")
     who = "Who replaced Zalmay Khalilzad?"
