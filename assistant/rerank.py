@@ -30,11 +30,29 @@ _SECOND_QUESTION = re.compile(
 )
 
 
+_NAMES = r"(?:the\s+)?[A-ZÆØÅ][\w.’'-]*(?:\s+[A-ZÆØÅ][\w.’'-]*)*"
+_TWO_SUBJECTS = re.compile(
+    r"^(?P<head>\W*(?i:what|when|where|who|which|how|hvad|hvornår|hvor|hvem|hvilken|hvilke)\b"
+    r".*?(?<!\bbetween)(?<!\bmellem)\s)"
+    rf"(?P<a>{_NAMES})\s+(?:and|og)\s+(?:(?:for|of|to|about|om|til|af)\s+)?(?P<b>{_NAMES})"
+    r"\s*\?\s*$"
+)
+
+
 def question_parts(question: str) -> list[str]:
-    """The separate questions inside one ("A, and when did B?" → ["A", "when did B?"])."""
+    """The separate questions inside one ("A, and when did B?" → ["A", "when did B?"]).
+
+    The same question asked of two named subjects ("How old were Khalilzad and Milley?") is two
+    questions too, one per subject: each gets its own evidence and its own short draft.
+    """
     parts = [p.strip(" ,;") for p in _SECOND_QUESTION.split(question)]
     parts = [p for p in parts if len(p.split()) >= 3]
-    return parts if len(parts) > 1 else [question]
+    if len(parts) > 1:
+        return parts
+    two = _TWO_SUBJECTS.match(question)
+    if two and len(two["head"].split()) >= 2:
+        return [f"{two['head']}{two['a']}?", f"{two['head']}{two['b']}?"]
+    return [question]
 
 
 def cosine(a: Vector, b: Vector) -> float:

@@ -24,9 +24,22 @@ def test_compound_questions_split_into_their_parts() -> None:
         "Hvem er han",
         "hvad sagde han om Taliban?",
     ]
-    assert question_parts("How old were Khalilzad and Milley?") == [
-        "How old were Khalilzad and Milley?"
+    # The same question of two named subjects is asked of each.
+    assert question_parts("How old were Khalilzad and General Mark Milley?") == [
+        "How old were Khalilzad?",
+        "How old were General Mark Milley?",
     ]
+    assert question_parts("Hvilke poster fik Khalilzad af Bush og af Obama?") == [
+        "Hvilke poster fik Khalilzad af Bush?",
+        "Hvilke poster fik Khalilzad af Obama?",
+    ]
+    # Not when the two act together, or are compared, or are not both names.
+    for question in (
+        "Why did Khalilzad and Ghani fall out?",
+        "What is the relationship between Khalilzad and Ghani?",
+        "Where did the envoy and his deputy meet?",
+    ):
+        assert question_parts(question) == [question]
 
 
 def test_a_passage_with_one_matching_sentence_beats_a_vaguely_similar_one() -> None:
