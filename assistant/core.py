@@ -23,7 +23,7 @@ from assistant.prompt import NOT_FOUND, answer_messages, rewrite_messages
 from assistant.rerank import best_sentence, cosine, question_parts, rerank
 from assistant.retrieve import HybridSearcher, SearchResult
 from assistant.settings import AssistantSettings
-from assistant.types import Answer, Evidence, Passage, Timings
+from assistant.types import Answer, Check, Evidence, Passage, Timings
 from assistant.verify import Verified, renumber_markers, verify
 from vectorstore.errors import AssistantError
 from vectorstore.schema import sentence_id
@@ -38,6 +38,13 @@ _DEPENDS_ON_HISTORY = re.compile(
     r"|^\W*(and|but|also|what about|how about|og|men|også|hvad med)\b",
     re.IGNORECASE,
 )
+
+
+def _in_shared_numbers(checked: Verified, evidence: Sequence[Evidence]) -> str:
+    """A checked part's text, its markers turned back into the evidence's own numbers."""
+    numbers = {(e.source, e.start, e.end): e.n for e in evidence}
+    shared = {c.n: numbers.get((c.source, c.start, c.end), c.n) for c in checked.citations}
+    return renumber_markers(checked.text, shared)
 
 
 class _Clock:
@@ -207,15 +214,18 @@ class Assistant:
         cross_check: Any,
         clock: _Clock,
     ) -> Generator[str, None, tuple[str, Verified, int]]:
-        """One draft per part of a compound question, streamed one after the other and checked
-        together against all the evidence."""
-        drafts, tokens, shown = [], 0, False
+        """One draft per part of a compound question, streamed one after the other. Each part is
+        checked against its own evidence; what survives is checked together once more."""
+        drafts: list[str] = []
+        kept: list[str] = []
+        checks: list[Check] = []
+        tokens, shown = 0, False
         for part, part_evidence in plan:
             text, more, showed = yield from self._part_draft(
                 part, part_evidence, language, clock, " " if shown else ""
             )
-            first = self._verify(text, part, evidence, language, cross_check, part_evidence)
-            if self._doubtful(first):
+            checked = self._verify(text, part, evidence, language, cross_check, part_evidence)
+            if self._doubtful(checked):
                 # The part's own second look, on its few best sentences of the asked kind.
                 keys = {(e.source, e.start): e for e in part_evidence}
                 focus = [
@@ -230,12 +240,22 @@ class Assistant:
                     second = self._verify(
                         retry, part, evidence, language, cross_check, part_evidence
                     )
-                    keep = retry if second.found else text if first.found else f"{text}\n{retry}"
-                    text, more, showed = keep, more + extra, showed or again
+                    text = f"{text}\n{retry}"
+                    checked = second if second.found or not checked.found else checked
+                    more, showed = more + extra, showed or again
             drafts.append(text)
+            checks.extend(checked.checks)
+            if checked.found:
+                # The part's own verdict stands (a bare marker it repaired becomes its sentence):
+                # judged beside the other part's evidence, a marker would be measured against
+                # sentences scored for another question.
+                kept.append(_in_shared_numbers(checked, evidence))
             tokens, shown = tokens + more, shown or showed
         draft = "\n".join(d for d in drafts if d)
-        return draft, self._verify(draft, question, evidence, language, cross_check), tokens
+        together = self._verify("\n".join(kept), question, evidence, language, cross_check)
+        checks.extend(c for c in together.checks if c.verdict != "supported")
+        # Each part's distance from its best sentence was judged, and looked at again, above.
+        return draft, replace(together, checks=tuple(checks), drift=0.0), tokens
 
     def _part_draft(
         self,

@@ -116,7 +116,7 @@ def verify(
     if kept and not any(answers(text) for text, _ in kept):
         checks.append(Check(draft, (), "dropped", 0.0, "no answer of the asked kind in it"))
         kept = []
-    text, citations = _renumber(kept)
+    text, citations = _renumber(_distinct(kept))
     drift = max((best - max(e.score for e in used) for _, used in kept if used), default=0.0)
     return Verified(text, citations, tuple(checks), found=bool(kept), drift=max(drift, 0.0))
 
@@ -216,6 +216,21 @@ def renumber_markers(text: str, numbers: dict[int, int]) -> str:
         return "[" + ", ".join(str(numbers.get(n, n)) for n in found) + "]"
 
     return _MARKER.sub(mapped, text)
+
+
+def _distinct(kept: list[tuple[str, list[Evidence]]]) -> list[tuple[str, list[Evidence]]]:
+    """The kept claims without repeats: a claim said twice from the same source is said once."""
+    seen: set[tuple[str, tuple[tuple[str, int], ...]]] = set()
+    out = []
+    for text, supporters in kept:
+        key = (
+            " ".join(text.lower().split()).rstrip(".!"),
+            tuple((e.source, e.start) for e in supporters),
+        )
+        if key not in seen:
+            seen.add(key)
+            out.append((text, supporters))
+    return out
 
 
 def _renumber(kept: list[tuple[str, list[Evidence]]]) -> tuple[str, tuple[Citation, ...]]:

@@ -193,6 +193,33 @@ def test_a_refused_part_gets_its_own_second_look(fake_assistant) -> None:  # typ
     assert answer.found and len(answer.citations) == 2
 
 
+def test_each_part_of_a_compound_question_keeps_its_own_verdict(fake_assistant) -> None:  # type: ignore[no-untyped-def]
+    # A bare "[1]" is judged against its own part's ranking. What the two parts kept is checked
+    # together as text, so the pointing is not judged again against sentences scored for the
+    # other part's question.
+    assistant = fake_assistant("[1]")
+    assistant.settings = replace(assistant.settings, marker_margin=1.0, drift_margin=-1.0)
+    checked: list[str] = []
+    verify = assistant._verify
+
+    def spy(draft: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        checked.append(draft)
+        return verify(draft, *args, **kwargs)
+
+    assistant._verify = spy
+    answer = assistant.ask(
+        "How many prisoners was the Afghan government to release, and where did Ghani first flee?"
+    )
+    prompts = [p[-1]["content"].split("Question:")[0] for p in assistant.llm.prompts]
+    assert all(c.startswith("[") and c.endswith("]") for c in checked[:2])  # each part's marker
+    assert len(prompts) == 2 and answer.found and len(answer.citations) == 2
+    together = checked[-1].splitlines()
+    assert len(together) == 2 and all(len(line.split()) > 3 for line in together)
+    for citation, prompt in zip(answer.citations, prompts, strict=True):
+        assert " ".join(citation.text.split()) in prompt  # one sentence from each part's sources
+    assert [c.reason for c in answer.checks] == ["marker only", "marker only"]
+
+
 def _cite_last_then_first(calls: list[int]):  # type: ignore[no-untyped-def]
     """A model that first copies its weakest source, then (on a second look) its best one."""
 

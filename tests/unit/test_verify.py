@@ -88,15 +88,26 @@ def test_across_languages_numbers_and_names_carried_over_lower_the_bar() -> None
 
 def test_a_bare_marker_at_a_much_weaker_sentence_is_not_an_answer() -> None:
     evidence = [
-        Evidence(1, "a.txt", "A", 0, 40, "The envoy is 70 years old.", 1.0, "en", 0),
-        Evidence(2, "a.txt", "A", 50, 90, "He spent 20 years in talks.", 0.4, "en", 0),
+        Evidence(1, "a.txt", "A", 0, 40, "The deal freed 5,000 prisoners.", 1.0, "en", 0),
+        Evidence(2, "a.txt", "A", 50, 90, "Some 400 were held elsewhere.", 0.4, "en", 0),
     ]
-    question = "How old is the envoy?"
+    question = "How many prisoners were freed?"
     weak = verify("[2]", question, evidence, "en", lambda t: 1.0)
     assert not weak.found and weak.checks[0].verdict == "dropped"
     assert verify("[1]", question, evidence, "en", lambda t: 1.0).found
     close = verify("[2]", question, evidence, "en", lambda t: 1.0, marker_margin=0.7)
-    assert close.found and close.text.startswith("He spent 20 years")
+    assert close.found and close.text.startswith("Some 400")
+
+
+def test_a_bare_marker_is_measured_against_the_sentences_ranked_for_its_question() -> None:
+    evidence = [
+        Evidence(1, "a.txt", "A", 0, 40, "The envoy is 70 years old.", 0.6, "en", 0),
+        Evidence(2, "a.txt", "A", 50, 90, "The general is 63.", 1.2, "en", 0),
+    ]
+    question = "How old is the envoy?"
+    own = verify("[1]", question, evidence, "en", lambda t: 1.0, ranked_among=evidence[:1])
+    assert own.text == "The envoy is 70 years old. [1]"
+    assert not verify("[1]", question, evidence, "en", lambda t: 1.0).found
 
 
 def test_drift_measures_how_far_the_weakest_kept_source_is_below_the_best() -> None:
@@ -112,3 +123,8 @@ def test_drift_measures_how_far_the_weakest_kept_source_is_below_the_best() -> N
     alone = verify("Some 5,000 were freed [4].", question, weaker, "en", lambda t: 1.0,
                    ranked_among=weaker[2:])  # fmt: skip
     assert alone.drift == 0.0
+
+
+def test_a_claim_repeated_from_the_same_source_is_said_once() -> None:
+    checked = _verify("Ghani fled to Uzbekistan [1]. Ghani fled to Uzbekistan [3].")
+    assert checked.text == "Ghani fled to Uzbekistan. [1]" and len(checked.citations) == 1
