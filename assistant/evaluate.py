@@ -58,6 +58,7 @@ def summarize(results: Sequence[Scored], k: int = 5) -> dict[str, Any]:
         "unanswerable": len(unanswerable),
         f"recall_at_{k}": _mean([r.recall for r in with_spans]),
         "mrr": _mean([r.reciprocal_rank for r in with_spans]),
+        "answer_in_prompt": _mean([r.in_prompt for r in with_spans if r.in_prompt is not None]),
         "answer_accuracy": _mean([r.correct for r in answerable]),
         "citation_precision": _ratio(sum(r.precise_citations for r in results), cited),
         "refusal_accuracy": _mean([r.correct for r in unanswerable]),
@@ -103,7 +104,7 @@ def format_table(summary: dict[str, Any], k: int = 5) -> str:
     lines += [
         "-" * len(head),
         f"recall@{k} {_f(summary[f'recall_at_{k}'])}   MRR {_f(summary['mrr'])}   "
-        f"answer accuracy {_f(summary['answer_accuracy'])}   citation precision "
+        f"answer in the prompt {_f(summary.get('answer_in_prompt'))}   answer accuracy {_f(summary['answer_accuracy'])}   citation precision "
         f"{_f(summary['citation_precision'])}",
         f"refusal accuracy {_f(summary['refusal_accuracy'])}   false refusals "
         f"{_f(summary['false_refusal_rate'])}   conflicts flagged {_f(summary['conflicts_flagged'])}"

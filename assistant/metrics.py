@@ -78,6 +78,9 @@ class Scored:
     answer: str = ""
     error: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    in_prompt: float | None = None
+    """The share of span requirements met by the evidence sentences the model was shown: with
+    recall it tells a retrieval or evidence miss from a model that chose the wrong sentence."""
 
 
 def load_questions(path: Path) -> list[EvalQuestion]:
@@ -185,6 +188,19 @@ def retrieval(
     return recall, (1.0 / rank if rank else 0.0)
 
 
+def in_prompt(spans: Sequence[Sequence[Span]], evidence: Sequence[Any]) -> float:
+    """The share of span requirements that some evidence sentence of the prompt overlaps."""
+    met = [
+        any(
+            s.overlaps(_get(e, "source"), _get(e, "start"), _get(e, "end"))
+            for e in evidence
+            for s in group
+        )
+        for group in spans
+    ]
+    return sum(met) / len(met)
+
+
 def citing_sentences(answer: str, n: int) -> list[str]:
     """The pieces of the answer that carry the marker [n] (each piece runs up to and including
     its markers, as checked answers end every sentence with them), markers removed."""
@@ -217,6 +233,8 @@ def score(question: EvalQuestion, answer: Any, k: int = 5) -> Scored:
     citations = list(_get(answer, "citations", ()) or ())
     timings = _get(answer, "timings", None)
     recall, rr = retrieval(question.spans, passages, k) if question.spans else (None, None)
+    evidence = _get(answer, "evidence", None)
+    shown = in_prompt(question.spans, evidence) if question.spans and evidence is not None else None
     missing = missing_facts(question.facts, text, question.about) if found else ("(refused)",)
     gold = [s for g in question.spans for s in g]
     precise, chars, verdicts = 0, 0, []
@@ -253,6 +271,7 @@ def score(question: EvalQuestion, answer: Any, k: int = 5) -> Scored:
             "standalone": _get(answer, "standalone_question", ""),
             "draft": _get(answer, "draft", ""),
         },
+        in_prompt=shown,
     )
 
 

@@ -83,6 +83,19 @@ def test_recall_counts_requirements_met_and_mrr_the_first_gold_rank() -> None:
     assert retrieval(((GOLD, other),), passages[:1], k=5) == (0.0, 0.0)
 
 
+def test_answer_in_prompt_counts_requirements_met_by_the_evidence_sentences() -> None:
+    other = Span("b.txt", 0, 50)
+    question = _question(spans=((GOLD,), (other,)))
+    shown = _answer("It opened in May 2019 [1].")
+    shown.evidence = (_passage("a.txt", 120, 150), _passage("c.txt", 0, 40))
+    assert score(question, shown).in_prompt == 0.5
+    shown.evidence += (_passage("b.txt", 45, 80),)
+    assert score(question, shown).in_prompt == 1.0
+    assert score(question, _answer("It opened in May 2019 [1].")).in_prompt is None
+    summary = summarize([score(question, shown), score(_question(), _answer("No.", False))])
+    assert summary["answer_in_prompt"] == 1.0  # a run without evidence counts for nothing
+
+
 def test_citation_is_precise_on_a_gold_span_or_when_it_supports_its_sentence() -> None:
     on_gold = SimpleNamespace(n=1, source="a.txt", start=100, end=160, text=GOLD.text)
     supporting = SimpleNamespace(n=2, source="z.txt", start=0, end=40, text="Work ended in 2019.")
