@@ -178,27 +178,23 @@ def retrieval(
     """(recall@k, reciprocal rank): the share of span requirements met by the top k passages,
     and 1/rank of the first passage that overlaps any gold span (0 if none does)."""
 
-    def hits(p: Any, group: Sequence[Span]) -> bool:
-        return any(s.overlaps(_get(p, "source"), _get(p, "start"), _get(p, "end")) for s in group)
-
     top = list(passages)[:k]
-    recall = sum(any(hits(p, g) for p in top) for g in spans) / len(spans)
     everything = [s for g in spans for s in g]
-    rank = next((i for i, p in enumerate(passages, 1) if hits(p, everything)), 0)
-    return recall, (1.0 / rank if rank else 0.0)
+    rank = next((i for i, p in enumerate(passages, 1) if _hits(p, everything)), 0)
+    return in_prompt(spans, top), (1.0 / rank if rank else 0.0)
 
 
-def in_prompt(spans: Sequence[Sequence[Span]], evidence: Sequence[Any]) -> float:
-    """The share of span requirements that some evidence sentence of the prompt overlaps."""
-    met = [
-        any(
-            s.overlaps(_get(e, "source"), _get(e, "start"), _get(e, "end"))
-            for e in evidence
-            for s in group
-        )
-        for group in spans
-    ]
-    return sum(met) / len(met)
+def in_prompt(spans: Sequence[Sequence[Span]], shown: Sequence[Any]) -> float:
+    """The share of span requirements that something shown (evidence sentences, or passages)
+    overlaps."""
+    return sum(any(_hits(item, group) for item in shown) for group in spans) / len(spans)
+
+
+def _hits(item: Any, group: Sequence[Span]) -> bool:
+    """Whether the item (anything with source, start and end) overlaps one of the spans."""
+    return any(
+        s.overlaps(_get(item, "source"), _get(item, "start"), _get(item, "end")) for s in group
+    )
 
 
 def citing_sentences(answer: str, n: int) -> list[str]:
