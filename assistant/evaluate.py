@@ -104,8 +104,9 @@ def format_table(summary: dict[str, Any], k: int = 5) -> str:
     lines += [
         "-" * len(head),
         f"recall@{k} {_f(summary[f'recall_at_{k}'])}   MRR {_f(summary['mrr'])}   "
-        f"answer in the prompt {_f(summary.get('answer_in_prompt'))}   answer accuracy {_f(summary['answer_accuracy'])}   citation precision "
-        f"{_f(summary['citation_precision'])}",
+        f"answer in the prompt {_f(summary.get('answer_in_prompt'))}   "
+        f"answer accuracy {_f(summary['answer_accuracy'])}   "
+        f"citation precision {_f(summary['citation_precision'])}",
         f"refusal accuracy {_f(summary['refusal_accuracy'])}   false refusals "
         f"{_f(summary['false_refusal_rate'])}   conflicts flagged {_f(summary['conflicts_flagged'])}"
         f"   mean cited span {_f(summary['mean_cited_chars'], 0)} chars   errors {summary['errors']}",
