@@ -1,10 +1,11 @@
 """What kind of answer a question expects, and whether a sentence holds one.
 
 "When…?" needs a date or a time, "How many…?" a number, "How old…?" an age (not any number),
-"Who…?" a name the question does not already contain. A sentence without such a thing cannot
-answer the question, however close in topic it is: this is what keeps an on-topic sentence from
-passing as the answer to a question the collection cannot answer ("How many died in the airport
-bombing?" → "Hundreds of thousands of Afghans died in the war" has no count).
+"How long…?" a span of time (a date does not say how long: "by May 2021"), "Who…?" a name the
+question does not already contain. A sentence without such a thing cannot answer the question,
+however close in topic it is: this is what keeps an on-topic sentence from passing as the answer
+to a question the collection cannot answer ("How many died in the airport bombing?" →
+"Hundreds of thousands of Afghans died in the war" has no count).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from vectorstore.text import STOPWORDS
 
 _KINDS = [
     ("age", r"\b(how old|what ages?|at what age|hvor (?:gammel|gamle)|hvilken alder)\b"),
-    ("number", r"\b(how (?:many|much|long|large|big|far)|what (?:number|percentage|share)|"
+    ("duration", r"\b(how (?:much )?long(?:er)?|hvor (?:meget )?længe(?:re)?)\b"),
+    ("number", r"\b(how (?:many|much|large|big|far)|what (?:number|percentage|share)|"
                r"hvor (?:mange|meget|længe|stor))\b"),
     ("date", r"\b(when|what (?:date|day|year|month|time)|which (?:date|day|year|month)|since when|"
              r"until when|by when|hvornår|hvilken dato|hvilket år|hvilken (?:uge)?dag|hvilken måned)\b"),
@@ -55,6 +57,13 @@ _AGE = re.compile(
     r"\b[a-zæøå][\w’'-]+,\s+\d{2},\s",  # "Khalilzad, 70, said"
     re.IGNORECASE,
 )
+_DURATION = re.compile(
+    rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|a few|several|to|et|en|få|flere)(?:-| )"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies)|"
+    r"sekunder|minutter|timer|dage|døgn|uger|måneder|år|årtier|årti)\b"
+    rf"|\b(?:since|siden)\s+(?:\d|{_MONTHS}|{_WEEKDAYS}|last|then|i )",
+    re.IGNORECASE,
+)
 _NAME = re.compile(r"\b[A-ZÆØÅ][\w’'-]+")
 _PROPER_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZÆØÅ][\w’'-]+")
 
@@ -71,7 +80,8 @@ _STARTERS = frozenset(
 
 
 def expected(question: str) -> str | None:
-    """'age', 'number', 'date', 'name' or 'place' when the question asks for one; else None."""
+    """'age', 'duration', 'number', 'date', 'name' or 'place' when the question asks for one;
+    else None."""
     for kind, pattern in _COMPILED:
         if pattern.search(question):
             return kind
@@ -93,6 +103,8 @@ def holds_answer(sentence: str, question: str, kind: str | None = None) -> bool:
         return True
     if kind == "age":
         return bool(_AGE.search(sentence))
+    if kind == "duration":
+        return bool(_DURATION.search(sentence))
     if kind == "number":
         return bool(_NUMBER.search(_without(sentence, question, numbers=True)))
     if kind == "date":

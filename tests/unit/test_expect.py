@@ -13,7 +13,11 @@ from assistant.expect import expected, holds_answer
         ("How many prisoners were released?", "number"),
         ("Hvor gammel er han?", "age"),
         ("What age was the general?", "age"),
-        ("How long did the talks last?", "number"),
+        ("How long did the talks last?", "duration"),
+        ("For how long had they been negotiating?", "duration"),
+        ("How much longer do Afghans live now?", "duration"),
+        ("Hvor længe var militæret i landet?", "duration"),
+        ("How much money was spent?", "number"),
         ("When did the troops leave?", "date"),
         ("Hvornår trådte han tilbage?", "date"),
         ("Who took over the post?", "name"),
@@ -40,6 +44,17 @@ def test_a_sentence_holds_an_answer_only_if_it_has_that_kind_of_thing() -> None:
     assert holds_answer("It took effect on Tuesday.", "Hvilken ugedag trådte det i kraft?")
     assert holds_answer("His resignation took effect on Tuesday.", "When did it take effect?")
     assert not holds_answer("He resigned after the collapse.", "When did he resign?")
+    long = "For how long had the two sides been negotiating?"
+    for sentence in (
+        "They have talked for the past 10 months.",
+        "the twenty-year war",
+        "i 20 år",
+        "for about two decades",
+        "They have met since 2019.",
+    ):
+        assert holds_answer(sentence, long), sentence
+    assert not holds_answer("The talks led to a deal to leave by May 2021.", long)
+    assert not holds_answer("They met on Monday.", long)
     who = "Who replaced Zalmay Khalilzad?"
     assert holds_answer("Thomas West would now fulfill the role.", who)
     assert not holds_answer("He was replaced by his deputy, Khalilzad said.", who)
