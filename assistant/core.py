@@ -114,6 +114,8 @@ class Assistant:
     # -- the pipeline ----------------------------------------------------------------------
     def _run(self, question: str, history: list[dict[str, str]]) -> Iterator[str | Answer]:
         started = time.perf_counter()
+        if hasattr(self.llm, "new_question"):
+            self.llm.new_question()  # the answer depends on this question, not the one before
         language = question_language(question, self.searcher.languages())
         standalone, rewrite_ms = self._standalone(question, history)
         result, queries, vectors = self._retrieve(standalone, language)

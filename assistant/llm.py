@@ -65,6 +65,7 @@ class LlamaCppBackend:
         self.name = Path(settings.llm_model).name
         self._llm: Any = None
         self._lock = threading.Lock()
+        self._fresh = True
 
     @property
     def llm(self) -> Any:
@@ -94,6 +95,7 @@ class LlamaCppBackend:
         self, messages: Messages, max_tokens: int, stop: Sequence[str] = ()
     ) -> Iterator[str]:
         with self._lock:  # one generation at a time: two would halve each other's speed
+            self._from_system_turn(messages)
             chunks = self.llm.create_chat_completion(
                 messages=list(messages),
                 stream=True,
@@ -108,8 +110,36 @@ class LlamaCppBackend:
                     yield delta
 
     def count_tokens(self, messages: Messages) -> int:
+        return len(self._tokens(messages)) + 3
+
+    def _tokens(self, messages: Messages) -> list[int]:
         text = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages)
-        return len(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True)) + 3
+        return list(self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def new_question(self) -> None:
+        """The next prompt starts a new question: it may reuse the cached system turn only."""
+        self._fresh = True
+
+    def _from_system_turn(self, messages: Messages) -> None:
+        """Make a question's answer depend on the question only.
+
+        llama.cpp reuses its cache for the longest prefix a prompt shares with the one before
+        and evaluates only the rest, and a batch's numbers depend on where it starts: the same
+        question could get a different answer depending on what was asked before it. So the
+        system turn is always evaluated on its own, and a new question keeps only that of the
+        cache. Within a question (a rewrite, the drafts, a second look) the prompts, and so
+        what they share, follow from the question itself, and the cache is used as usual.
+        """
+        llm = self.llm
+        system = self._tokens([m for m in messages[:1] if m.get("role") == "system"])
+        cached = llm.input_ids[: llm.n_tokens].tolist()
+        if not system or cached[: len(system)] != system:
+            llm.reset()
+            if system:
+                llm.eval(system)
+        elif self._fresh:
+            llm.n_tokens = len(system)  # the rest is dropped when the prompt is evaluated
+        self._fresh = False
 
 
 class OpenAICompatibleBackend:

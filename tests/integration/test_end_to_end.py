@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from assistant.types import Answer
 
@@ -132,3 +133,24 @@ def test_command_line_search_and_empty_index(seeded, tmp_path) -> None:  # type:
     )  # fmt: skip
     assert done.returncode != 0
     assert done.stderr.strip().count("\n") == 0 and "ingest" in done.stderr
+
+
+def test_a_prompt_gets_the_same_reply_whatever_was_asked_before(real_assistant) -> None:  # type: ignore[no-untyped-def]
+    """llama.cpp reuses its cache for the prefix two prompts share; an answer must not depend
+    on which question came before it."""
+    llm = real_assistant.llm
+    system = {"role": "system", "content": "Answer briefly from the text given."}
+    article = sorted(SEEDS.iterdir())[-1].read_text(encoding="utf-8")[:1500]
+    target = [
+        system,
+        {"role": "user", "content": f"Text:\n{article}\n\nSummarise it in three sentences."},
+    ]
+    # A question sharing much of the prompt: without the cut back to the system turn, the
+    # second summary would be evaluated from where the two prompts part, and come out different.
+    other = [system, {"role": "user", "content": f"Text:\n{article[:700]}\n\nWho is speaking?"}]
+    llm.new_question()
+    first = "".join(llm.stream(target, 80))
+    llm.new_question()
+    "".join(llm.stream(other, 5))
+    llm.new_question()
+    assert "".join(llm.stream(target, 80)) == first
