@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS
 
 from assistant.types import Answer
 
@@ -135,12 +134,12 @@ def test_command_line_search_and_empty_index(seeded, tmp_path) -> None:  # type:
     assert done.stderr.strip().count("\n") == 0 and "ingest" in done.stderr
 
 
-def test_a_prompt_gets_the_same_reply_whatever_was_asked_before(real_assistant) -> None:  # type: ignore[no-untyped-def]
+def test_a_prompt_gets_the_same_reply_whatever_was_asked_before(real_assistant, seeded) -> None:  # type: ignore[no-untyped-def]
     """llama.cpp reuses its cache for the prefix two prompts share; an answer must not depend
     on which question came before it."""
     llm = real_assistant.llm
     system = {"role": "system", "content": "Answer briefly from the text given."}
-    article = sorted(SEEDS.iterdir())[-1].read_text(encoding="utf-8")[:1500]
+    article = sorted(seeded[0].root.iterdir())[-1].read_text(encoding="utf-8")[:1500]
     target = [
         system,
         {"role": "user", "content": f"Text:\n{article}\n\nSummarise it in three sentences."},
