@@ -16,10 +16,16 @@ from typing import Any
 
 from assistant.conflicts import Conflict, describe, find_conflicts, with_conflicts
 from assistant.evidence import focused, rank_sentences, select_evidence
-from assistant.expect import proper_names
+from assistant.expect import expected, proper_names
 from assistant.language import not_found_message, question_language
 from assistant.llm import ChatBackend, make_backend
-from assistant.prompt import NOT_FOUND, answer_messages, rewrite_messages
+from assistant.prompt import (
+    NOT_FOUND,
+    POINT_SYSTEM,
+    SYSTEM,
+    answer_messages,
+    rewrite_messages,
+)
 from assistant.rerank import best_sentence, cosine, question_parts, rerank
 from assistant.retrieve import HybridSearcher, SearchResult
 from assistant.settings import AssistantSettings
@@ -45,6 +51,18 @@ def _in_shared_numbers(checked: Verified, evidence: Sequence[Evidence]) -> str:
     numbers = {(e.source, e.start, e.end): e.n for e in evidence}
     shared = {c.n: numbers.get((c.source, c.start, c.end), c.n) for c in checked.citations}
     return renumber_markers(checked.text, shared)
+
+
+def _second_look(question: str) -> str:
+    """The system prompt of a second look. When the question asks for a number, a date, an age or
+    a span of time, every sentence shown holds one, and the small model, which often refuses
+    when the words differ from the question's, is asked only to point at the one that answers:
+    its pointer stands only if that sentence holds the asked kind and ranks near the best. Other
+    questions get the usual prompt: a bare pointer there would be checked by nothing."""
+    return POINT_SYSTEM if expected(question) in _POINTABLE else SYSTEM
+
+
+_POINTABLE = frozenset({"age", "duration", "number", "date"})
 
 
 class _Clock:
@@ -166,7 +184,7 @@ class Assistant:
             if draft.strip() and not draft.strip().startswith(NOT_FOUND):
                 yield "\n"  # the first draft was shown: the second one goes below it
             retry, second, more = yield from self._draft(
-                standalone, focus, language, cross_check, clock
+                standalone, focus, language, cross_check, clock, _second_look(standalone)
             )
             draft, tokens = f"{draft}\n{retry}", tokens + more
             checked = second if second.found or not checked.found else checked
@@ -201,10 +219,13 @@ class Assistant:
         language: str,
         cross_check: Any,
         clock: _Clock,
+        system: str = SYSTEM,
     ) -> Generator[str, None, tuple[str, Verified, int]]:
         """Stream the model's draft from the evidence (a refusal is not streamed), then check it.
         Returns (draft, checked, prompt tokens) to `yield from`."""
-        draft, tokens, _ = yield from self._generate(question, evidence, language, clock)
+        draft, tokens, _ = yield from self._generate(
+            question, evidence, language, clock, system=system
+        )
         return draft, self._verify(draft, question, evidence, language, cross_check), tokens
 
     def _drafts(
@@ -237,7 +258,7 @@ class Assistant:
                 if focus and len(focus) < len(part_evidence):
                     prefix = " " if shown or showed else ""
                     retry, extra, again = yield from self._part_draft(
-                        part, focus, language, clock, prefix
+                        part, focus, language, clock, prefix, _second_look(part)
                     )
                     second = self._verify(
                         retry, part, evidence, language, cross_check, part_evidence
@@ -266,11 +287,14 @@ class Assistant:
         language: str,
         clock: _Clock,
         prefix: str,
+        system: str = SYSTEM,
     ) -> Generator[str, None, tuple[str, int, bool]]:
         """A draft for one part of a compound question. Its prompt numbers the sources from [1],
         as a single question's does; the draft's markers are mapped back to the shared numbers."""
         local = [replace(e, n=i) for i, e in enumerate(part_evidence, 1)]
-        text, tokens, showed = yield from self._generate(part, local, language, clock, prefix)
+        text, tokens, showed = yield from self._generate(
+            part, local, language, clock, prefix, system
+        )
         shared = {i: e.n for i, e in enumerate(part_evidence, 1)}
         return renumber_markers(text.strip(), shared), tokens, showed
 
@@ -281,10 +305,11 @@ class Assistant:
         language: str,
         clock: _Clock,
         prefix: str = "",
+        system: str = SYSTEM,
     ) -> Generator[str, None, tuple[str, int, bool]]:
         """Stream one draft (a refusal is not streamed; `prefix` goes before the first text
         shown). Returns (draft, prompt tokens, whether anything was shown)."""
-        messages = answer_messages(question, evidence, language)
+        messages = answer_messages(question, evidence, language, system)
         draft, shown = "", 0
         for delta in self.llm.stream(messages, self.settings.max_answer_tokens):
             clock.token()

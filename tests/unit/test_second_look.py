@@ -8,6 +8,7 @@ from dataclasses import replace
 import pytest
 
 from assistant import Assistant
+from assistant.prompt import POINT_SYSTEM, SYSTEM
 from assistant.retrieve import HybridSearcher
 from assistant.settings import AssistantSettings
 from ingest import IngestSettings, ingest
@@ -21,11 +22,13 @@ class Replies:
     def __init__(self, *replies: str) -> None:
         self.replies = list(replies)
         self.prompts: list[str] = []
+        self.systems: list[str] = []
 
     def stream(
         self, messages: Sequence[dict[str, str]], max_tokens: int, stop: Sequence[str] = ()
     ) -> Iterator[str]:
         self.prompts.append(messages[-1]["content"])
+        self.systems.append(messages[0]["content"])
         yield self.replies.pop(0)
 
     def count_tokens(self, messages: Sequence[dict[str, str]]) -> int:
@@ -67,3 +70,17 @@ def test_the_second_look_can_be_turned_off_and_refusals_stay_refusals(build) -> 
     model = Replies("NOT FOUND", "NOT FOUND")
     answer = build(model).ask(QUESTION)
     assert not answer.found and len(model.prompts) == 2
+
+
+def test_for_a_count_the_second_look_asks_only_which_sentence_answers(build) -> None:  # type: ignore[no-untyped-def]
+    model = Replies("NOT FOUND", "[1]")
+    answer = build(model).ask(QUESTION)
+    assert model.systems == [SYSTEM, POINT_SYSTEM]
+    assert answer.found and "5,000 prisoners" in answer.text
+    assert answer.citations and "5,000 prisoners" in answer.citations[0].text
+
+
+def test_an_open_question_gets_the_usual_prompt_on_its_second_look(build) -> None:  # type: ignore[no-untyped-def]
+    model = Replies("NOT FOUND", "NOT FOUND")
+    build(model).ask("What did the United States agree with the Taliban about prisoners?")
+    assert model.systems == [SYSTEM, SYSTEM]
