@@ -20,7 +20,7 @@ _KINDS = [
     ("age", r"\b(how old|what ages?|at what age|hvor (?:gammel|gamle)|hvilken alder)\b"),
     ("duration", r"\b(how (?:much )?long(?:er)?|hvor (?:meget )?længe(?:re)?)\b"),
     ("number", r"\b(how (?:many|much|large|big|far)|what (?:number|percentage|share)|"
-               r"hvor (?:mange|meget|længe|stor))\b"),
+               r"hvor (?:mange|meget|stor))\b"),
     ("date", r"\b(when|what (?:date|day|year|month|time)|which (?:date|day|year|month)|since when|"
              r"until when|by when|hvornår|hvilken dato|hvilket år|hvilken (?:uge)?dag|hvilken måned)\b"),
     ("name", r"^\W*(?:who|whom|whose|hvem|hvis)\b|\bname of\b|'s name\b|\bhedder\b|\bnavn\b|\b(?:which|what) (?:person|man|woman|official|"
