@@ -16,7 +16,7 @@ from typing import Any
 
 from assistant.conflicts import Conflict, describe, find_conflicts, with_conflicts
 from assistant.evidence import focused, rank_sentences, select_evidence
-from assistant.expect import expected, proper_names
+from assistant.expect import capitalised, expected, full_names, mentions, proper_names
 from assistant.language import not_found_message, question_language
 from assistant.llm import ChatBackend, make_backend
 from assistant.prompt import (
@@ -26,11 +26,18 @@ from assistant.prompt import (
     answer_messages,
     rewrite_messages,
 )
-from assistant.rerank import best_sentence, cosine, question_parts, rerank
+from assistant.rerank import (
+    as_question,
+    best_sentence,
+    cosine,
+    question_parts,
+    rerank,
+    two_subjects,
+)
 from assistant.retrieve import HybridSearcher, SearchResult
 from assistant.settings import AssistantSettings
 from assistant.types import Answer, Check, Evidence, Passage, Timings
-from assistant.verify import Verified, renumber_markers, verify
+from assistant.verify import Subject, Verified, renumber_markers, verify
 from vectorstore.errors import AssistantError
 from vectorstore.schema import sentence_id
 
@@ -226,7 +233,15 @@ class Assistant:
         draft, tokens, _ = yield from self._generate(
             question, evidence, language, clock, system=system
         )
-        return draft, self._verify(draft, question, evidence, language, cross_check), tokens
+        checked = self._verify(
+            draft,
+            question,
+            evidence,
+            language,
+            cross_check,
+            subject=self._subject(question, language),
+        )
+        return draft, checked, tokens
 
     def _drafts(
         self,
@@ -243,11 +258,16 @@ class Assistant:
         kept: list[str] = []
         checks: list[Check] = []
         tokens, shown = 0, False
-        for part, part_evidence in plan:
+        subjects = two_subjects(question)
+        for i, (part, part_evidence) in enumerate(plan):
             text, more, showed = yield from self._part_draft(
                 part, part_evidence, language, clock, " " if shown else ""
             )
-            checked = self._verify(text, part, evidence, language, cross_check, part_evidence)
+            own, other = (subjects[i], subjects[1 - i]) if subjects else ("", "")
+            subject = self._subject(part, language, own, other)
+            checked = self._verify(
+                text, part, evidence, language, cross_check, part_evidence, subject
+            )
             if self._doubtful(checked):
                 # The part's own second look, on its few best sentences of the asked kind.
                 keys = {(e.source, e.start): e for e in part_evidence}
@@ -261,7 +281,7 @@ class Assistant:
                         part, focus, language, clock, prefix, _second_look(part)
                     )
                     second = self._verify(
-                        retry, part, evidence, language, cross_check, part_evidence
+                        retry, part, evidence, language, cross_check, part_evidence, subject
                     )
                     text = f"{text}\n{retry}"
                     checked = second if second.found or not checked.found else checked
@@ -272,7 +292,10 @@ class Assistant:
                 # The part's own verdict stands (a bare marker it repaired becomes its sentence):
                 # judged beside the other part's evidence, a marker would be measured against
                 # sentences scored for another question.
-                kept.append(_in_shared_numbers(checked, evidence))
+                said = _in_shared_numbers(checked, evidence)
+                if own and not mentions(said, capitalised(own)):
+                    said = f"{own}: {said}"  # whose answer it is, when its sentence does not say
+                kept.append(said)
             tokens, shown = tokens + more, shown or showed
         draft = "\n".join(d for d in drafts if d)
         together = self._verify("\n".join(kept), question, evidence, language, cross_check)
@@ -293,7 +316,7 @@ class Assistant:
         as a single question's does; the draft's markers are mapped back to the shared numbers."""
         local = [replace(e, n=i) for i, e in enumerate(part_evidence, 1)]
         text, tokens, showed = yield from self._generate(
-            part, local, language, clock, prefix, system
+            as_question(part), local, language, clock, prefix, system
         )
         shared = {i: e.n for i, e in enumerate(part_evidence, 1)}
         return renumber_markers(text.strip(), shared), tokens, showed
@@ -334,6 +357,7 @@ class Assistant:
         language: str,
         cross_check: Any,
         ranked_among: Sequence[Evidence] | None = None,
+        subject: Subject | None = None,
     ) -> Verified:
         return verify(
             draft,
@@ -345,7 +369,34 @@ class Assistant:
             cross_check=cross_check,
             marker_margin=self.settings.marker_margin,
             ranked_among=ranked_among,
+            subject=subject,
         )
+
+    def _subject(self, question: str, language: str, own: str = "", other: str = "") -> Subject:
+        """Why a sentence cannot answer the question for whom it names ("" when it can).
+
+        A question that names someone in full ("General Mark Milley") cannot be answered from an
+        article that never mentions them: the small model otherwise gives the age of the person an
+        article is about to whoever was asked about. (Only in the question's language: the names
+        of bodies, "United States", are translated.) When one question is asked of two subjects,
+        a sentence that names the `other` one and not this part's `own` is about the other.
+        """
+        names = full_names(question)
+        mine = capitalised(own)
+        theirs = capitalised(other) - mine
+        named: dict[str, bool] = {}
+
+        def why(e: Evidence) -> str:
+            if mine and theirs and mentions(e.text, theirs) and not mentions(e.text, mine):
+                return f"about {other}, not {own}"
+            if names and (not e.language or e.language == language):
+                if e.source not in named:
+                    named[e.source] = self.searcher.names_in(e.source, names)
+                if not named[e.source]:
+                    return f"its article never names {', '.join(sorted(names))}"
+            return ""
+
+        return why
 
     def _part_evidence(
         self,

@@ -73,6 +73,28 @@ def proper_names(text: str) -> set[str]:
     return {m.group(0).lower() for m in _PROPER_NAME.finditer(text)}
 
 
+_NAME_RUN = re.compile(r"(?<!^)(?<![.!?]\s)\b(?:[A-ZÆØÅ][\w’'-]+\s+)+([A-ZÆØÅ][\w’'-]+)")
+
+
+def capitalised(text: str) -> set[str]:
+    """Every capitalised word of the text, lower-cased ("General Mark Milley" → all three)."""
+    return {m.group(0).lower() for m in _NAME.finditer(text)}
+
+
+def full_names(text: str) -> set[str]:
+    """The last word of each name of two or more capitalised words ("General Mark Milley" →
+    "milley"), lower-cased: what any text about that person or body has to mention."""
+    return {m.group(1).lower() for m in _NAME_RUN.finditer(text)}
+
+
+def mentions(text: str, names: set[str]) -> bool:
+    """Whether the text names any of `names` (lower-cased words; a possessive counts)."""
+    return any(
+        re.search(rf"(?<!\w){re.escape(name)}(?:['’]s)?(?!\w)", text, re.IGNORECASE)
+        for name in names
+    )
+
+
 _STARTERS = frozenset(
     "according however meanwhile after before during since while although despite in on at "
     "by from under over last next earlier later both two three editor's note".split()

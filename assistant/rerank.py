@@ -45,14 +45,40 @@ def question_parts(question: str) -> list[str]:
     The same question asked of two named subjects ("How old were Khalilzad and Milley?") is two
     questions too, one per subject: each gets its own evidence and its own short draft.
     """
-    parts = [p.strip(" ,;") for p in _SECOND_QUESTION.split(question)]
-    parts = [p for p in parts if len(p.split()) >= 3]
+    parts = _clauses(question)
     if len(parts) > 1:
         return parts
-    two = _TWO_SUBJECTS.match(question)
-    if two and len(two["head"].split()) >= 2:
+    two = _two(question)
+    if two:
         return [f"{two['head']}{two['a']}?", f"{two['head']}{two['b']}?"]
     return [question]
+
+
+def two_subjects(question: str) -> tuple[str, str] | None:
+    """The two named subjects of a question asked of both ("How old were Khalilzad and General
+    Mark Milley?" → ("Khalilzad", "General Mark Milley")), or None."""
+    two = _two(question)
+    return (two["a"], two["b"]) if two else None
+
+
+def _clauses(question: str) -> list[str]:
+    parts = [p.strip(" ,;") for p in _SECOND_QUESTION.split(question)]
+    return [p for p in parts if len(p.split()) >= 3]
+
+
+def _two(question: str) -> re.Match[str] | None:
+    if len(_clauses(question)) > 1:
+        return None  # separate questions, split as such
+    two = _TWO_SUBJECTS.match(question)
+    return two if two and len(two["head"].split()) >= 2 else None
+
+
+def as_question(part: str) -> str:
+    """A part written as a question of its own ("where did Ghani flee" → "Where did Ghani
+    flee?"): the small model takes a clause without its question mark for no question at all and
+    refuses. (Retrieval embeds the part as written: that is how it was measured.)"""
+    part = part.rstrip(" ?.")
+    return f"{part[:1].upper()}{part[1:]}?"
 
 
 def cosine(a: Vector, b: Vector) -> float:

@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from assistant.expect import mentions
 from assistant.rerank import cosine
 from assistant.settings import AssistantSettings
 from assistant.types import Passage
@@ -74,6 +75,13 @@ class HybridSearcher:
         """The live documents, as of the last refresh."""
         self.refresh()
         return dict(self._documents)
+
+    def names_in(self, source: str, names: set[str]) -> bool:
+        """Whether the live document `source` (its title or text) mentions any of `names`."""
+        chunks = self._by_source.get(source, [])
+        return bool(chunks) and (
+            mentions(chunks[0].title, names) or any(mentions(c.text, names) for c in chunks)
+        )
 
     def languages(self) -> frozenset[str]:
         self.refresh()

@@ -20,6 +20,8 @@ from assistant.types import Check, Citation, Evidence
 from vectorstore.text import split_sentences, tokenize
 
 CrossCheck = Callable[[str, Evidence], float]
+Subject = Callable[[Evidence], str]
+"""Why a sentence cannot answer the question for whom it names ("" when it can)."""
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
@@ -58,6 +60,7 @@ def verify(
     cross_threshold: float = 0.6,
     marker_margin: float = 0.15,
     ranked_among: Sequence[Evidence] | None = None,
+    subject: Subject | None = None,
 ) -> Verified:
     """Keep the supported sentences of the draft, each citing the evidence that supports it.
 
@@ -67,27 +70,36 @@ def verify(
     scores within `marker_margin` of the best such sentence (a small model often points at a
     weaker one, and then its pointing is no evidence). The best is sought in `ranked_among`
     (the sentences scored against this question; all the evidence when not given).
+
+    `subject` rules out sentences about someone else than the question names (see
+    `Assistant._subject`): no claim may rest on them, and they do not count as the best.
     """
+    off = {(e.source, e.start): why for e in evidence if subject and (why := subject(e))}
+    usable = [e for e in evidence if (e.source, e.start) not in off]
     by_n = {e.n: e for e in evidence}
     kept: list[tuple[str, list[Evidence]]] = []
     checks: list[Check] = []
     answers = answer_test(question)
-    best = max((e.score for e in ranked_among or evidence if answers(e.text)), default=0.0)
+    among = [e for e in ranked_among or evidence if (e.source, e.start) not in off]
+    best = max((e.score for e in among if answers(e.text)), default=0.0)
 
     def check(text: str, cited: list[Evidence]) -> tuple[float, list[Evidence], str] | None:
-        verdict = _support(text, question, cited, evidence, language, idf, min_support)
+        cited = [e for e in cited if (e.source, e.start) not in off]
+        verdict = _support(text, question, cited, usable, language, idf, min_support)
         if verdict is None and cross_check is not None:
-            verdict = _cross(
-                text, question, cited, evidence, language, cross_check, cross_threshold
-            )
+            verdict = _cross(text, question, cited, usable, language, cross_check, cross_threshold)
         return verdict
 
     for sentence in _sentences(draft, language):
         cited = [by_n[n] for n in _markers(sentence) if n in by_n]
         numbers = tuple(e.n for e in cited)
         text = _clean(_MARKER.sub("", sentence))
+        unsupported = next((off[k] for e in cited if (k := (e.source, e.start)) in off), "")
         if not _has_words(text):
-            if cited and answers(cited[0].text) and cited[0].score >= best - marker_margin:
+            if cited and (cited[0].source, cited[0].start) in off:
+                why = off[(cited[0].source, cited[0].start)]
+                checks.append(Check(sentence, numbers, "dropped", 0.0, why))
+            elif cited and answers(cited[0].text) and cited[0].score >= best - marker_margin:
                 kept.append((cited[0].text, cited[:1]))  # a bare "[2]": that sentence answers
                 checks.append(Check(sentence, numbers, "repaired", 1.0, "marker only"))
             elif cited and answers(cited[0].text):
@@ -112,7 +124,8 @@ def verify(
             kept.append((part, v[1]))
             checks.append(Check(part, tuple(e.n for e in v[1]), "supported", v[0], "clause kept"))
         if not supported:
-            checks.append(Check(sentence, numbers, "unsupported", 0.0, "no source says this"))
+            reason = unsupported or "no source says this"
+            checks.append(Check(sentence, numbers, "unsupported", 0.0, reason))
     if kept and not any(answers(text) for text, _ in kept):
         checks.append(Check(draft, (), "dropped", 0.0, "no answer of the asked kind in it"))
         kept = []

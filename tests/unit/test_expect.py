@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.expect import expected, holds_answer
+from assistant.expect import (
+    capitalised,
+    expected,
+    full_names,
+    holds_answer,
+    mentions,
+)
 
 
 @pytest.mark.parametrize(
@@ -59,3 +65,15 @@ def test_a_sentence_holds_an_answer_only_if_it_has_that_kind_of_thing() -> None:
     assert holds_answer("Thomas West would now fulfill the role.", who)
     assert not holds_answer("He was replaced by his deputy, Khalilzad said.", who)
     assert holds_answer("Anything at all.", "Why did the talks stall?")
+
+
+def test_full_names_and_mentions() -> None:
+    assert full_names("How old is General Mark Milley?") == {"milley"}
+    assert full_names("What had President Biden and Antony Blinken said?") == {"biden", "blinken"}
+    # A single capitalised word, or the question's first words, make no full name.
+    assert full_names("What did Khalilzad say?") == set()
+    assert full_names("Zalmay Khalilzad resigned when?") == set()
+    assert capitalised("General Mark Milley") == {"general", "mark", "milley"}
+    assert mentions("said the 63-year-old general", {"general"})
+    assert mentions("Khalilzad’s letter", {"khalilzad"})
+    assert not mentions("a marked change", {"mark"})

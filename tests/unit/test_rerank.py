@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.rerank import question_parts, rerank
+from assistant.rerank import as_question, question_parts, rerank, two_subjects
 from assistant.types import Passage
 
 
@@ -40,6 +40,21 @@ def test_compound_questions_split_into_their_parts() -> None:
         "Where did the envoy and his deputy meet?",
     ):
         assert question_parts(question) == [question]
+
+
+def test_a_part_is_put_to_the_model_as_a_question_of_its_own() -> None:
+    assert as_question("on what date did Kabul fall") == "On what date did Kabul fall?"
+    assert as_question("How old was he?") == "How old was he?"
+
+
+def test_the_two_subjects_of_a_question_asked_of_both() -> None:
+    assert two_subjects("How old were Zalmay Khalilzad and General Mark Milley?") == (
+        "Zalmay Khalilzad",
+        "General Mark Milley",
+    )
+    assert two_subjects("Why did Khalilzad and Ghani fall out?") is None
+    # Two separate questions are parts, not subjects.
+    assert two_subjects("Where did Ghani flee, and how old were Khalilzad and Milley?") is None
 
 
 def test_a_passage_with_one_matching_sentence_beats_a_vaguely_similar_one() -> None:

@@ -128,3 +128,31 @@ def test_drift_measures_how_far_the_weakest_kept_source_is_below_the_best() -> N
 def test_a_claim_repeated_from_the_same_source_is_said_once() -> None:
     checked = _verify("Ghani fled to Uzbekistan [1]. Ghani fled to Uzbekistan [3].")
     assert checked.text == "Ghani fled to Uzbekistan. [1]" and len(checked.citations) == 1
+
+
+def test_no_claim_rests_on_a_sentence_about_someone_else_than_asked() -> None:
+    evidence = [
+        Evidence(1, "a.txt", "A", 0, 40, "The 63-year-old general spoke.", 1.2, "en", 0),
+        Evidence(2, "b.txt", "B", 0, 40, "The 70-year-old envoy resigned.", 0.6, "en", 1),
+    ]
+    question = "How old was Khalilzad?"
+
+    def subject(e: Evidence) -> str:
+        return "about the general" if "general" in e.text else ""
+
+    def check(draft: str, **kwargs):  # type: ignore[no-untyped-def]
+        return verify(draft, question, evidence, "en", lambda t: 1.0, **kwargs)
+
+    assert check("He was 63 years old [1].").found  # what the check is there to stop
+    wrong = check("He was 63 years old [1].", subject=subject)
+    assert not wrong.found and wrong.checks[0].reason == "about the general"
+    assert not check("[1]", subject=subject).found
+    assert check("[1]", subject=subject).checks[0].reason == "about the general"
+    # The sentence about the general does not count as the best one either: pointing at the
+    # envoy's is no longer pointing far below the best.
+    assert not check("[2]").found
+    right = check("[2]", subject=subject)
+    assert right.found and right.text == "The 70-year-old envoy resigned. [1]"
+    # A claim citing the wrong sentence is re-cited to an allowed one only.
+    moved = check("The 70-year-old envoy resigned [1].", subject=subject)
+    assert moved.found and moved.citations[0].source == "b.txt"

@@ -1,0 +1,48 @@
+"""Fixtures of the unit tests: the pipeline over the seeds with the fake embedder and a scripted
+model in place of the LLM."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+
+import pytest
+
+from assistant import Assistant
+from assistant.retrieve import HybridSearcher
+from assistant.settings import AssistantSettings
+from ingest import IngestSettings, ingest
+
+
+class ScriptedModel:
+    """Replies with a fixed text (or a function of the prompt), streamed in small pieces."""
+
+    name = "scripted"
+
+    def __init__(self, reply: str | object) -> None:
+        self.reply = reply
+        self.prompts: list[list[dict[str, str]]] = []
+
+    def stream(
+        self, messages: Sequence[dict[str, str]], max_tokens: int, stop: Sequence[str] = ()
+    ) -> Iterator[str]:
+        self.prompts.append(list(messages))
+        text = self.reply(messages) if callable(self.reply) else str(self.reply)
+        for i in range(0, len(text), 4):
+            yield text[i : i + 4]
+
+    def count_tokens(self, messages: Sequence[dict[str, str]]) -> int:
+        return sum(len(m["content"].split()) for m in messages)
+
+
+@pytest.fixture
+def fake_assistant(fake_settings: IngestSettings, fake_embedder):  # type: ignore[no-untyped-def]
+    def build(reply: str | object) -> Assistant:
+        ingest(fake_settings, embedder=fake_embedder)
+        settings = replace(
+            AssistantSettings(), store=fake_settings.store, min_relevance=0.0, llm_url=""
+        )
+        searcher = HybridSearcher(settings, embedder=fake_embedder)
+        return Assistant(settings, searcher=searcher, llm=ScriptedModel(reply))
+
+    return build
