@@ -64,6 +64,11 @@ _DURATION = re.compile(
     rf"|\b(?:since|siden)\s+(?:\d|{_MONTHS}|{_WEEKDAYS}|last|then|i )",
     re.IGNORECASE,
 )
+_DAY_AND_YEAR = re.compile(
+    rf"\b((?:{_MONTHS})\.?\s+[0-3]?\d(?:st|nd|rd|th)?|[0-3]?\d\.?\s+(?:of\s+)?(?:{_MONTHS})\.?)"
+    r",?\s+(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
 _NAME = re.compile(r"\b[A-ZÆØÅ][\w’'-]+")
 _PROPER_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZÆØÅ][\w’'-]+")
 
@@ -74,6 +79,12 @@ def proper_names(text: str) -> set[str]:
 
 
 _NAME_RUN = re.compile(r"(?<!^)(?<![.!?]\s)\b(?:[A-ZÆØÅ][\w’'-]+\s+)+([A-ZÆØÅ][\w’'-]+)")
+
+
+def without_years(text: str) -> str:
+    """The text with the year of each day's date left out ("on August 15, 2021" → "on August
+    15"): what is left of a claim whose year none of its sources gives."""
+    return _DAY_AND_YEAR.sub(r"\1", text)
 
 
 def capitalised(text: str) -> set[str]:

@@ -10,6 +10,7 @@ from assistant.expect import (
     full_names,
     holds_answer,
     mentions,
+    without_years,
 )
 
 
@@ -77,3 +78,9 @@ def test_full_names_and_mentions() -> None:
     assert mentions("said the 63-year-old general", {"general"})
     assert mentions("Khalilzad’s letter", {"khalilzad"})
     assert not mentions("a marked change", {"mark"})
+
+
+def test_the_year_of_a_day_can_be_left_out() -> None:
+    assert without_years("on August 15, 2021.") == "on August 15."
+    assert without_years("den 18. oktober 2021") == "den 18. oktober"
+    assert without_years("by May 2021, agreed in 2020") == "by May 2021, agreed in 2020"

@@ -156,3 +156,16 @@ def test_no_claim_rests_on_a_sentence_about_someone_else_than_asked() -> None:
     # A claim citing the wrong sentence is re-cited to an allowed one only.
     moved = check("The 70-year-old envoy resigned [1].", subject=subject)
     assert moved.found and moved.citations[0].source == "b.txt"
+
+
+def test_a_year_no_source_gives_is_left_out_of_a_day() -> None:
+    evidence = [
+        Evidence(1, "a.txt", "A", 0, 60, "The Taliban took Kabul on August 15.", 1.0, "en", 0),
+        Evidence(2, "a.txt", "A", 70, 120, "Talks began in 2019.", 0.9, "en", 0),
+    ]
+    question = "On what date did Kabul fall?"
+    checked = verify("August 15, 2021 [2].", question, evidence, "en", lambda t: 1.0)
+    assert checked.found and checked.text == "August 15. [1]"
+    assert checked.checks[0].verdict == "repaired"
+    # A wrong day is still wrong, with or without its year.
+    assert not verify("August 16, 2021 [1].", question, evidence, "en", lambda t: 1.0).found
