@@ -16,7 +16,14 @@ from typing import Any
 
 from assistant.conflicts import Conflict, describe, find_conflicts, with_conflicts
 from assistant.evidence import focused, rank_sentences, select_evidence
-from assistant.expect import capitalised, expected, full_names, mentions, proper_names
+from assistant.expect import (
+    answer_test,
+    capitalised,
+    expected,
+    full_names,
+    mentions,
+    proper_names,
+)
 from assistant.language import not_found_message, question_language
 from assistant.llm import ChatBackend, make_backend
 from assistant.prompt import (
@@ -523,6 +530,8 @@ class Assistant:
             lexical_weight=s.rerank_lexical_weight,
             language=language,
             other_language_bonus=s.other_language_bonus,
+            answers=[answer_test(p) for p in parts],
+            off_kind_penalty=s.off_kind_penalty,
         )
         best = max((best_sentence(q, p, sentences) for q in queries for p in ranked[:k]), default=0)
         result = replace(

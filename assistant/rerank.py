@@ -91,6 +91,28 @@ def best_sentence(query: Vector, passage: Passage, sentences: SentenceVectors) -
     return max((cosine(query, v) for _, v in sentences(passage)), default=0.0)
 
 
+def _best(
+    query: Vector,
+    passage: Passage,
+    sentences: SentenceVectors,
+    holds: Callable[[str], bool] | None,
+    penalty: float,
+) -> float:
+    if holds is None:
+        return best_sentence(query, passage, sentences)
+    return max(
+        (
+            cosine(query, v) - (0.0 if holds(_text(passage, span)) else penalty)
+            for span, v in sentences(passage)
+        ),
+        default=0.0,
+    )
+
+
+def _text(passage: Passage, span: tuple[int, int]) -> str:
+    return passage.text[span[0] - passage.start : span[1] - passage.start]
+
+
 def rerank(
     passages: Sequence[Passage],
     queries: Sequence[Vector],
@@ -100,6 +122,8 @@ def rerank(
     lexical_weight: float = 0.05,
     language: str = "",
     other_language_bonus: float = 0.0,
+    answers: Sequence[Callable[[str], bool]] = (),
+    off_kind_penalty: float = 0.0,
 ) -> list[Passage]:
     """The passages ordered by best sentence similarity plus a little chunk similarity and BM25.
 
@@ -110,15 +134,20 @@ def rerank(
 
     With several queries (the parts of a compound question) the rankings are interleaved: each
     part's best passage first, then each part's second best, and so on.
+
+    `answers[i]` tells whether a sentence holds the kind of answer query i asks for (a date for
+    "when", an age for "how old"); a sentence that does not counts `off_kind_penalty` less, so a
+    passage is ranked by the best sentence that could answer.
     """
     if not passages or not queries:
         return list(passages)
     top_lexical = max((p.lexical for p in passages), default=0.0) or 1.0
     rankings: list[list[tuple[float, int]]] = []
-    for query in queries:
+    for q, query in enumerate(queries):
+        holds = answers[q] if q < len(answers) and off_kind_penalty else None
         scored = [
             (
-                best_sentence(query, p, sentences)
+                _best(query, p, sentences, holds, off_kind_penalty)
                 + chunk_weight * p.dense
                 + lexical_weight * p.lexical / top_lexical
                 + (other_language_bonus if language and p.language not in ("", language) else 0.0),

@@ -49,6 +49,9 @@ class AssistantSettings:
         default_factory=lambda: env_float("OTHER_LANGUAGE_BONUS", 0.1)
     )
     """Added in the rerank to passages in another language than the question's."""
+    off_kind_penalty: float = field(default_factory=lambda: env_float("OFF_KIND_PENALTY", 0.0))
+    """In the rerank, taken off the similarity of a sentence that cannot hold the kind of answer
+    the question asks for (no date for "when", no age for "how old")."""
     evidence_passages: int = field(default_factory=lambda: env_int("EVIDENCE_PASSAGES", 4))
     """Passages whose sentences compete to reach the prompt (ASSISTANT_EVIDENCE_PASSAGES)."""
     evidence_sentences: int = field(default_factory=lambda: env_int("EVIDENCE_SENTENCES", 6))

@@ -86,6 +86,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("no sentence rerank", "rerank", {"RERANK_CANDIDATES": "0"}),
     Variant("no other-language bonus", "rerank", {"OTHER_LANGUAGE_BONUS": "0"}),
     Variant("other-language bonus 0.05", "rerank", {"OTHER_LANGUAGE_BONUS": "0.05"}),
+    Variant("answer-kind penalty 0.1", "rerank", {"OFF_KIND_PENALTY": "0.1"}),
     Variant("bare-marker margin 0.05", "citation check", {"MARKER_MARGIN": "0.05"}),
     Variant("no second look for weak sources", "citation check", {"DRIFT_MARGIN": "-1"}),
     Variant("second look from 0.075 below the best", "citation check", {"DRIFT_MARGIN": "0.075"}),

@@ -99,3 +99,26 @@ def test_a_passage_in_the_other_language_gets_the_bonus_and_no_more() -> None:
     assert order("en", 0.05) == ["danish", "english"]
     assert order("da", 0.05) == ["english", "danish"]  # now English is the other language
     assert order("", 0.05) == ["english", "danish"]  # unknown question language: no bonus
+
+
+def test_a_passage_ranks_by_its_best_sentence_that_could_answer() -> None:
+    texts = {"undated": "The envoy resigned after the talks", "dated": "He left on August 15 too"}
+    passages = [
+        Passage(n, n, 0, len(t), t, 0.0, sentences=((0, len(t)),)) for n, t in texts.items()
+    ]
+    vectors = {"undated": [0.9, 0.436], "dated": [0.8, 0.6]}
+
+    def sentences(p: Passage):  # type: ignore[no-untyped-def]
+        return [(p.sentences[0], vectors[p.source])]
+
+    def order(penalty: float, answers=(lambda s: "August" in s,)) -> list[str]:  # type: ignore[no-untyped-def]
+        ranked = rerank(
+            passages, [[1.0, 0.0]], sentences, chunk_weight=0.0,
+            answers=answers, off_kind_penalty=penalty,
+        )  # fmt: skip
+        return [p.source for p in ranked]
+
+    assert order(0.0) == ["undated", "dated"]
+    assert order(0.05) == ["undated", "dated"]  # a small penalty does not outweigh 0.1 closer
+    assert order(0.2) == ["dated", "undated"]
+    assert order(0.2, answers=(lambda s: True,)) == ["undated", "dated"]  # any sentence answers
