@@ -78,7 +78,7 @@ class HybridSearcher:
 
     def names_in(self, source: str, names: set[str]) -> bool:
         """Whether the live document `source` (its title or text) mentions any of `names`."""
-        chunks = self._by_source.get(source, [])
+        chunks = list(self._by_source.get(source, ()))  # a refresh may be adding to it
         return bool(chunks) and (
             mentions(chunks[0].title, names) or any(mentions(c.text, names) for c in chunks)
         )
