@@ -59,7 +59,7 @@ class AssistantSettings:
     retry_sentences: int = field(default_factory=lambda: env_int("RETRY_SENTENCES", 3))
     """When the draft is refused or fails the check, ask once more with only this many best
     sentences that hold the asked kind of answer; 0 turns the second look off."""
-    drift_margin: float = field(default_factory=lambda: env_float("DRIFT_MARGIN", 0.25))
+    drift_margin: float = field(default_factory=lambda: env_float("DRIFT_MARGIN", 0.075))
     """When the answer rests on a sentence scoring this much below the best sentence holding the
     asked kind of answer, take the second look; its answer replaces the first when it passes the
     check. A negative value turns this off (ASSISTANT_DRIFT_MARGIN)."""
