@@ -379,8 +379,11 @@ class Assistant:
             subject=subject,
         )
 
-    def _subject(self, question: str, language: str, own: str = "", other: str = "") -> Subject:
-        """Why a sentence cannot answer the question for whom it names ("" when it can).
+    def _subject(
+        self, question: str, language: str, own: str = "", other: str = ""
+    ) -> Subject | None:
+        """Why a sentence cannot answer the question for whom it names ("" when it can); None
+        when the question names no one this can check.
 
         A question that names someone in full ("General Mark Milley") cannot be answered from an
         article that never mentions them: the small model otherwise gives the age of the person an
@@ -391,6 +394,8 @@ class Assistant:
         names = full_names(question)
         mine = capitalised(own)
         theirs = capitalised(other) - mine
+        if not names and not (mine and theirs):
+            return None
         named: dict[str, bool] = {}
 
         def why(e: Evidence) -> str:
@@ -530,7 +535,7 @@ class Assistant:
             lexical_weight=s.rerank_lexical_weight,
             language=language,
             other_language_bonus=s.other_language_bonus,
-            answers=[answer_test(p) for p in parts],
+            answers=[answer_test(p) for p in parts] if s.off_kind_penalty else (),
             off_kind_penalty=s.off_kind_penalty,
         )
         best = max((best_sentence(q, p, sentences) for q in queries for p in ranked[:k]), default=0)
