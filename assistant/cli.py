@@ -72,7 +72,13 @@ def _parser() -> argparse.ArgumentParser:
     search.set_defaults(run=_search)
 
     evaluate = sub.add_parser("eval", help="measure retrieval, answers, citations and refusals")
-    evaluate.add_argument("file", nargs="?", type=Path, help="question set (YAML or JSON)")
+    evaluate.add_argument(
+        "file", nargs="?", type=Path, help="question set (YAML, JSON, or JSON lines)"
+    )
+    evaluate.add_argument(
+        "--collection", default="", help="JSON lines: only questions asked of this collection"
+    )
+    evaluate.add_argument("--every", type=int, default=0, help="only every K-th question")
     evaluate.add_argument("--limit", type=int, default=0, help="only the first N questions")
     evaluate.add_argument("--json", action="store_true", help="print only the JSON summary")
     evaluate.add_argument("--out", type=Path, help="also write per-question results (JSON) here")
@@ -178,7 +184,7 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from assistant.evaluate import run_cli
+    from assistant.evaluation.run import run_cli
 
     return int(run_cli(args))
 

@@ -27,7 +27,7 @@ from pydantic import ConfigDict, Field, PrivateAttr, SecretStr, field_validator
 
 from assistant.language import question_language
 from assistant.llm import ChatBackend, GenerationError, make_backend
-from assistant.retrieve import HybridSearcher
+from assistant.pipeline.retrieve import HybridSearcher
 from assistant.settings import AssistantSettings
 from vectorstore.settings import env_str
 

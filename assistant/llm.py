@@ -66,6 +66,7 @@ class LlamaCppBackend:
         self._llm: Any = None
         self._lock = threading.Lock()
         self._fresh = True
+        self._states: dict[tuple[int, ...], Any] = {}
 
     @property
     def llm(self) -> Any:
@@ -127,19 +128,37 @@ class LlamaCppBackend:
         and evaluates only the rest, and a batch's numbers depend on where it starts: the same
         question could get a different answer depending on what was asked before it. So the
         system turn is always evaluated on its own, and a new question keeps only that of the
-        cache. Within a question (a rewrite, the drafts, a second look) the prompts, and so
-        what they share, follow from the question itself, and the cache is used as usual.
+        cache. Within a question (a rewrite, the drafts, a translation) the prompts, and so what
+        they share, follow from the question itself, and the cache is used as usual.
+
+        Each task has its own system turn; the state after each is kept, so switching tasks
+        (a draft, then a translation, then the next question's draft) costs a copy, not a
+        re-evaluation.
         """
         llm = self.llm
         system = self._tokens([m for m in messages[:1] if m.get("role") == "system"])
         cached = llm.input_ids[: llm.n_tokens].tolist()
         if not system or cached[: len(system)] != system:
-            llm.reset()
-            if system:
-                llm.eval(system)
+            state = self._states.get(tuple(system))
+            if state is not None:
+                llm.load_state(state)
+            else:
+                llm.reset()
+                if system:
+                    llm.eval(system)
+                    self._keep_state(tuple(system))
         elif self._fresh:
             llm.n_tokens = len(system)  # the rest is dropped when the prompt is evaluated
         self._fresh = False
+
+    def _keep_state(self, system: tuple[int, ...]) -> None:
+        if len(self._states) >= _KEPT_STATES:
+            self._states.pop(next(iter(self._states)))
+        self._states[system] = self.llm.save_state()
+
+
+_KEPT_STATES = 4
+"""System turns whose evaluated state the in-process model keeps (a few MB each)."""
 
 
 class OpenAICompatibleBackend:

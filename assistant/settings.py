@@ -21,8 +21,8 @@ class AssistantSettings:
     """CPU threads for generation (ASSISTANT_LLM_THREADS)."""
     llm_context: int = field(default_factory=lambda: env_int("LLM_CONTEXT", 2048))
     """Context window in tokens (ASSISTANT_LLM_CONTEXT)."""
-    max_answer_tokens: int = field(default_factory=lambda: env_int("MAX_ANSWER_TOKENS", 120))
-    """Longest answer the model may write (ASSISTANT_MAX_ANSWER_TOKENS)."""
+    max_answer_tokens: int = field(default_factory=lambda: env_int("MAX_ANSWER_TOKENS", 48))
+    """Longest draft the model may write (ASSISTANT_MAX_ANSWER_TOKENS)."""
     passages: int = field(default_factory=lambda: env_int("PASSAGES", 6))
     """Passages returned by retrieval, best first (ASSISTANT_PASSAGES)."""
     candidates: int = field(default_factory=lambda: env_int("CANDIDATES", 30))
@@ -49,30 +49,27 @@ class AssistantSettings:
         default_factory=lambda: env_float("OTHER_LANGUAGE_BONUS", 0.1)
     )
     """Added in the rerank to passages in another language than the question's."""
-    off_kind_penalty: float = field(default_factory=lambda: env_float("OFF_KIND_PENALTY", 0.0))
-    """In the rerank, taken off the similarity of a sentence that cannot hold the kind of answer
-    the question asks for (no date for "when", no age for "how old")."""
     evidence_passages: int = field(default_factory=lambda: env_int("EVIDENCE_PASSAGES", 4))
     """Passages whose sentences compete to reach the prompt (ASSISTANT_EVIDENCE_PASSAGES)."""
     evidence_sentences: int = field(default_factory=lambda: env_int("EVIDENCE_SENTENCES", 6))
     """Numbered sentences given to the model (ASSISTANT_EVIDENCE_SENTENCES)."""
     retry_sentences: int = field(default_factory=lambda: env_int("RETRY_SENTENCES", 3))
-    """When the draft is refused or fails the check, ask once more with only this many best
-    sentences that hold the asked kind of answer; 0 turns the second look off."""
-    drift_margin: float = field(default_factory=lambda: env_float("DRIFT_MARGIN", 0.075))
-    """When the answer rests on a sentence scoring this much below the best sentence holding the
-    asked kind of answer, take the second look; its answer replaces the first when it passes the
-    check. A negative value turns this off (ASSISTANT_DRIFT_MARGIN)."""
+    """When nothing of the draft holds up, ask once more with only this many best sentences;
+    0 turns the second look off (ASSISTANT_RETRY_SENTENCES)."""
     evidence_chars: int = field(default_factory=lambda: env_int("EVIDENCE_CHARS", 900))
     """Character budget of the evidence in the prompt (ASSISTANT_EVIDENCE_CHARS)."""
     conflict_margin: float = field(default_factory=lambda: env_float("CONFLICT_MARGIN", 0.15))
-    """How much less relevant than the cited sentence another source's sentence may be and still
-    count as contradicting the answer's date or number."""
+    """How much less relevant than the cited sentence another article's sentence may be and
+    still be asked whether it gives another number or date; negative turns the question of
+    conflicts off (ASSISTANT_CONFLICT_MARGIN)."""
+    conflict_similarity: float = field(
+        default_factory=lambda: env_float("CONFLICT_SIMILARITY", 0.7)
+    )
+    """How close in meaning another article's sentence must be to the cited one to be asked
+    whether it gives another value (ASSISTANT_CONFLICT_SIMILARITY)."""
     min_relevance: float = field(default_factory=lambda: env_float("MIN_RELEVANCE", 0.35))
     """Below this dense similarity of the best passage the assistant refuses without asking the model."""
-    min_support: float = field(default_factory=lambda: env_float("MIN_SUPPORT", 0.5))
-    """Share of an answer sentence's content words its cited sentence must contain."""
-    marker_margin: float = field(default_factory=lambda: env_float("MARKER_MARGIN", 0.15))
-    """A reply that is only a marker ("[2]") stands when that sentence scores within this much
-    of the best sentence holding the asked kind of answer (ASSISTANT_MARKER_MARGIN)."""
+    min_support: float = field(default_factory=lambda: env_float("MIN_SUPPORT", 0.6))
+    """Rarity-weighted share of an answer's words its sentence must hold, when it does not
+    hold them in order (ASSISTANT_MIN_SUPPORT)."""
     store: StoreSettings = field(default_factory=StoreSettings)

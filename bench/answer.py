@@ -80,9 +80,8 @@ def bare_stream(
 
 def run(questions: int = 12) -> dict[str, Any]:
     from assistant.core import Assistant
-    from assistant.evaluate import DEFAULT_SET, warm_up
+    from assistant.evaluation import DEFAULT_SET, load_questions, warm_up
     from assistant.llm import LlamaCppBackend
-    from assistant.metrics import load_questions
     from bench.seeded import seeded
 
     started = time.perf_counter()

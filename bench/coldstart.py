@@ -74,8 +74,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def _question() -> str:
-    from assistant.evaluate import DEFAULT_SET
-    from assistant.metrics import load_questions
+    from assistant.evaluation import DEFAULT_SET, load_questions
 
     questions = load_questions(DEFAULT_SET)
     return next((q.question for q in questions if q.id == QUESTION_ID), questions[0].question)

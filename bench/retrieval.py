@@ -106,7 +106,7 @@ def measure(size: int) -> dict[str, Any]:
     """All figures of one size (runs inside the child process)."""
     import torch
 
-    from assistant.retrieve import HybridSearcher
+    from assistant.pipeline.retrieve import HybridSearcher
     from bench.synthetic import queries
     from vectorstore.embeddings import get_embedder
     from vectorstore.text import tokenize

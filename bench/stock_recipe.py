@@ -4,7 +4,7 @@ The stock recipe, as the LangChain tutorials build it: the files split by
 RecursiveCharacterTextSplitter (1000 characters, 200 overlap), Chroma (langchain-chroma) with dense
 top-4 retrieval, the same embedder and the same LLM (the assistant's own loaded model, through
 `LocalChatModel`), and the tutorials' plain "answer from the context" prompt. Both systems are
-scored by `assistant.evaluate` with the same metrics.
+scored by `assistant.evaluation` with the same metrics.
 """
 
 from __future__ import annotations
@@ -135,9 +135,8 @@ def sample(questions: list[Any], limit: str) -> list[Any]:
 
 def run(limit: str = "sample") -> dict[str, Any]:
     from assistant.core import Assistant
-    from assistant.evaluate import DEFAULT_SET, evaluate, summarize, warm_up
+    from assistant.evaluation import DEFAULT_SET, evaluate, load_questions, summarize, warm_up
     from assistant.integrations import LocalChatModel
-    from assistant.metrics import load_questions
     from bench.seeded import SEEDS, seeded
 
     started = time.perf_counter()
@@ -217,7 +216,7 @@ def render(p: dict[str, Any]) -> str:
     )  # fmt: skip
     return f"""## 5. Against the stock LangChain recipe ({"all" if p["selection"] == "all" else n} questions)
 
-Question set `bench/questions.yaml`, {chosen}; both systems scored by `assistant.evaluate`
+Question set `bench/questions.yaml`, {chosen}; both systems scored by `assistant.evaluation`
 (definitions in docs/EVALUATION.md). Stock recipe: RecursiveCharacterTextSplitter 1000/200,
 Chroma dense top-4, the same EmbeddingGemma embedder, the same loaded LLM and answer-length cap,
 the tutorials' plain prompt ("Use the following pieces of retrieved context to answer the

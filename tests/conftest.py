@@ -27,7 +27,8 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
 class FakeEmbedder:
-    """Bag-of-words hashing into 64 dimensions: similar texts get similar vectors, instantly."""
+    """Bag-of-words hashing into 64 dimensions (function words left out): similar texts get
+    similar vectors, instantly."""
 
     name = "fake-embedder"
     dimension = 64
@@ -37,10 +38,12 @@ class FakeEmbedder:
         self.texts_embedded = 0
 
     def _vector(self, text: str) -> list[float]:
+        from vectorstore.languages import stopwords
         from vectorstore.text import tokenize
 
+        stop = stopwords("en") | stopwords("da")
         vector = [0.0] * self.dimension
-        for token in tokenize(text) or ["empty"]:
+        for token in [t for t in tokenize(text) if t not in stop] or ["empty"]:
             digest = hashlib.sha256(token.encode()).digest()
             vector[digest[0] % self.dimension] += 1.0
         norm = math.sqrt(sum(v * v for v in vector)) or 1.0

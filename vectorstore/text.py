@@ -11,45 +11,27 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from vectorstore.languages import stemmer
+
 Span = tuple[int, int]
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _FALLBACK_SENTENCE = re.compile(r"[^.!?…]+(?:[.!?…]+[\"'”’)\]]*|$)")
 
-# Function words of the languages the collection ships with; kept small on purpose.
-STOPWORDS = frozenset(
-    """a an and are as at be been but by did do does for from had has have he her his how i if in
-    into is it its me my no not of on or our she so than that the their them then there these they
-    this those to was we were what when where which who whom whose why will with would you your
-    about after also all any been before being can could during each just more most other over
-    said says such only own same should very while
-    og i at det en den de der er som på for med til af har ikke var et men om han hun sig fra
-    eller kan vil skal blev være hvad hvem hvor hvornår hvilken hvilke hvorfor hvordan efter
-    sin sit sine deres dem denne dette disse også bliver blevet havde""".split()
-)
-
 _PYSBD_LANGUAGES = {"en", "da", "de", "es", "fr", "it", "nl", "pl", "ru", "ja", "zh", "ar", "el"}
 
 
-_SNOWBALL = {
-    "en": "english", "da": "danish", "de": "german", "nl": "dutch", "sv": "swedish",
-    "no": "norwegian", "fr": "french", "es": "spanish", "it": "italian", "pt": "portuguese",
-    "fi": "finnish", "ru": "russian",
-}  # fmt: skip
-
-
 def tokenize(text: str, language: str = "en") -> list[str]:
-    """Lower-case, stemmed word tokens without function words (for BM25 and overlap checks)."""
+    """Lower-case word tokens, stemmed by the language's stemmer (for BM25 and overlap checks);
+    a language without one is not stemmed.
+
+    Function words are kept: every use weighs a term by its rarity (BM25's idf), which puts "the"
+    near zero in any language, while a stop word list would also drop words that matter in a
+    question (stopwords-iso's English list holds "million", "open" and "system")."""
     folded = unicodedata.normalize("NFKC", text).lower()
-    words = [w for w in _WORD.findall(folded) if (w not in STOPWORDS and len(w) > 1) or w.isdigit()]
-    return _stemmer(_SNOWBALL.get(language, "english")).stemWords(words)
-
-
-@lru_cache(maxsize=16)
-def _stemmer(name: str) -> Any:
-    import Stemmer
-
-    return Stemmer.Stemmer(name, 10000)
+    words = [w for w in _WORD.findall(folded) if len(w) > 1 or w.isdigit()]
+    stem = stemmer(language)
+    return stem.stemWords(words) if stem is not None else words
 
 
 def split_sentences(text: str, start: int, end: int, language: str = "en") -> list[Span]:

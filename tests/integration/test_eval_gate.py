@@ -5,8 +5,7 @@ held-out set are measured by `python -m bench quality` (docs/EVALUATION.md)."""
 
 from __future__ import annotations
 
-from assistant.evaluate import DEFAULT_SET, evaluate, format_table, summarize
-from assistant.metrics import load_questions
+from assistant.evaluation import DEFAULT_SET, evaluate, format_table, load_questions, summarize
 
 # Measured on the gate subset with the shipped defaults (recall@5 0.88, accuracy 0.75 = 12/16,
 # citation precision 1.00, refusal accuracy 1.00 = 4/4, false refusals 0.12 = 2/16), less about

@@ -10,8 +10,8 @@ from dataclasses import replace
 import pytest
 
 from assistant import Assistant
-from assistant.evidence import looks_like_instruction
-from assistant.retrieve import HybridSearcher
+from assistant.pipeline.evidence import looks_like_instruction
+from assistant.pipeline.retrieve import HybridSearcher
 from ingest import IngestSettings, ingest
 
 CAUGHT = """Norrvik opens its harbour bridge

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from reingest_support import Expected, assert_index_matches_folder, expected, open_published
 
-from assistant.retrieve import HybridSearcher
+from assistant.pipeline.retrieve import HybridSearcher
 from assistant.settings import AssistantSettings
 from ingest.settings import IngestSettings
 from vectorstore.embeddings import get_embedder

@@ -26,7 +26,7 @@ import pytest
 from assistant import Assistant
 from assistant.integrations import LocalChatModel
 from assistant.llm import GenerationError, OpenAICompatibleBackend, model_path
-from assistant.retrieve import HybridSearcher
+from assistant.pipeline.retrieve import HybridSearcher
 from assistant.settings import AssistantSettings
 from ingest import ingest
 from ingest.lock import lock_path

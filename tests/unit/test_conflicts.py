@@ -1,79 +1,58 @@
-"""Sources that disagree on a date or a number: found in code, said in the answer, both cited."""
+"""Sources that disagree: another article's sentence, as relevant and about the same thing, whose
+own answer to the question is another number."""
 
 from __future__ import annotations
 
-from assistant.conflicts import asked_kind, find_conflicts, values, with_conflicts
-from assistant.types import Citation, Evidence
-from assistant.verify import Verified
+from collections.abc import Sequence
+
+from assistant.pipeline.check import Checked, Claim, check
+from assistant.pipeline.compose import Composer
+from assistant.pipeline.conflicts import find_conflicts
+from assistant.pipeline.question import read_question
+from assistant.types import Evidence
+
+CITED = Evidence(1, "a.txt", "A", 0, 50, "Biden set August 31 as the final deadline.", 1.0, "en", 0)
+OTHER = Evidence(2, "b.txt", "B", 0, 60, "Biden lovede, at alle tropper var ude 11. september.",
+                 0.95, "da", 1)  # fmt: skip
+SAME_ARTICLE = Evidence(3, "a.txt", "A", 60, 90, "Earlier it was May 1 instead.", 0.99, "en", 0)
+WEAK = Evidence(4, "c.txt", "C", 0, 40, "The war cost 2,300 American lives.", 0.5, "en", 2)
+CLAIM = Claim("August 31", CITED, 1.0)
 
 
-def _evidence(source: str, text: str, score: float = 1.0, language: str = "en") -> Evidence:
-    return Evidence(0, source, source.upper(), 0, len(text), text, score, language, 0)
+def _reread(answers: dict[str, str]):  # type: ignore[no-untyped-def]
+    """A model that answers from the one sentence it is shown, as scripted."""
+
+    def reread(evidence: Sequence[Evidence]) -> Checked:
+        draft = answers.get(evidence[0].source, "NOT FOUND")
+        return check(draft, "By when were the troops to leave?", evidence, "en", lambda t: 1.0)
+
+    return reread
 
 
-AUG = _evidence("a.txt", "The president later moved the date to August 31.", 1.0)
-SEPT = _evidence("b.txt", "It is in line with the order to get out by Sept. 11.", 0.95)
-SEPT_DA = _evidence("c.txt", "Tilbagetrækningen skulle afsluttes senest 11. september.", 0.9, "da")
-AUG_AGAIN = _evidence("d.txt", "Troops left the country by August 31.", 0.97)
-FAR = _evidence("e.txt", "The attacks of September 11 changed everything.", 0.4)
-
-
-def test_values_read_dates_in_both_languages_and_counted_numbers() -> None:
-    assert [v.value for v in values("by Sept. 11 and 31 August")] == [(9, 11), (8, 31)]
-    assert values("senest 11. september", "da")[0].value == (9, 11)
-    assert values("by May 2021")[0].kind == "month"
-    (age,) = values("The 70-year-old envoy")
-    assert (age.key, age.value) == ("envoy", (70,))
-    prisoners = values("releasing 5,000 prisoners")[0]
-    assert prisoners.value == (5000,) and prisoners.key == "prison"
-
-
-def test_only_date_and_number_questions_are_checked() -> None:
-    assert asked_kind("By what date were the troops to leave?") == "date"
-    assert asked_kind("Hvornår skulle tropperne være ude?") == "date"
-    assert asked_kind("How many prisoners were released?") == "number"
-    assert asked_kind("Who took over the post?") is None
-
-
-def test_a_different_deadline_from_other_sources_is_a_conflict() -> None:
-    question = "By what date were the last troops to be out?"
-    answer = "The last troops were to be out by August 31. [1]"
-    pool = [AUG, SEPT, SEPT_DA, AUG_AGAIN, FAR]
-    conflicts = find_conflicts(question, "en", answer, [AUG], pool, lambda e: e.score, 0.85)
-    assert [(c.value.value, c.other_value.value, c.other.source) for c in conflicts] == [
-        ((8, 31), (9, 11), "b.txt")
-    ]
-
-
-def test_agreeing_or_unrelated_sources_are_no_conflict() -> None:
-    question = "By what date were the last troops to be out?"
-    answer = "By August 31. [1]"
-    assert not find_conflicts(
-        question, "en", answer, [AUG], [AUG_AGAIN, FAR], lambda e: e.score, 0.85
+def _find(answers: dict[str, str], related: float = 0.9, pool=(OTHER, SAME_ARTICLE, WEAK)):  # type: ignore[no-untyped-def]
+    return find_conflicts(
+        [CLAIM], list(pool), _reread(answers), lambda a, b: related, margin=0.15, min_related=0.7
     )
-    assert not find_conflicts("Who set the date?", "en", answer, [AUG], [SEPT], lambda e: 1.0, 0)
 
 
-def test_numbers_about_different_things_do_not_conflict() -> None:
-    envoy = _evidence("a.txt", "The 70-year-old envoy spent years in talks.")
-    general = _evidence("b.txt", "said the 63-year-old general, the top military advisor.")
-    found = find_conflicts(
-        "How old is the envoy?", "en", "He is 70. [1]", [envoy], [general], lambda e: 1.0, 0.5
-    )
-    assert found == []
+def test_another_article_answering_with_another_date_is_a_conflict() -> None:
+    (conflict,) = _find({"b.txt": "11. september [1]"})
+    assert conflict.other.text == "11. september" and conflict.other.evidence == OTHER
+    assert conflict.describe() == "August 31 (a.txt) vs 11. september (b.txt)"
+
+
+def test_agreeing_unrelated_weak_or_same_article_sentences_are_no_conflict() -> None:
+    assert _find({"b.txt": "NOT FOUND"}) == []  # the model finds no answer there
+    assert _find({"b.txt": "11. september [1]"}, related=0.5) == []  # about something else
+    assert _find({"c.txt": "2,300 [1]"}, pool=(WEAK,)) == []  # far less relevant
+    assert _find({"a.txt": "May 1 [1]"}, pool=(SAME_ARTICLE,)) == []  # the same article
+    agreeing = Evidence(5, "d.txt", "D", 0, 30, "The deadline was 31 August 2021.", 0.97, "en", 3)
+    assert _find({"d.txt": "31 August 2021 [1]"}, pool=(agreeing,)) == []  # the same day
 
 
 def test_the_answer_says_so_and_cites_each_side() -> None:
-    question = "By what date were the last troops to be out?"
-    verified = Verified(
-        text="The last troops were to be out by August 31. [1]",
-        citations=(Citation(1, "a.txt", "A.TXT", 0, len(AUG.text), AUG.text),),
-        checks=(),
-        found=True,
-    )
-    conflicts = find_conflicts(question, "en", verified.text, [AUG], [SEPT], lambda e: 1.0, 0.5)
-    checked = with_conflicts(verified, conflicts, "en")
-    assert checked.text.startswith(verified.text)
-    assert "Sept. 11" in checked.text and checked.text.endswith("[2]")
-    assert [(c.n, c.source) for c in checked.citations] == [(1, "a.txt"), (2, "b.txt")]
-    assert checked.citations[1].text == SEPT.text
+    conflicts = _find({"b.txt": "11. september [1]"})
+    question = read_question("By when?", "By when were the troops to leave?", "en")
+    composed = Composer(lambda text, lang: "September 11")([CLAIM], question, conflicts)
+    assert composed.text == "August 31 [1] However, another source gives September 11. [2]"
+    assert [c.source for c in composed.citations] == ["a.txt", "b.txt"]

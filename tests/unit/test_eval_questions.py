@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.evaluate import DEFAULT_SET
-from assistant.metrics import load_questions
+from assistant.evaluation import DEFAULT_SET, load_questions
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 QUESTIONS = load_questions(DEFAULT_SET)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from assistant.retrieve import HybridSearcher
+from assistant.pipeline.retrieve import HybridSearcher
 from assistant.settings import AssistantSettings
 from ingest import IngestSettings, ingest
 

@@ -20,6 +20,7 @@ class _Llama:
         self.n_tokens = 0
         self.evaluated: list[str] = []  # what was evaluated on its own, before a completion
         self.cached_at_start: list[int] = []  # cache length when each completion began
+        self.loaded: list[str] = []  # saved states loaded back
 
     def tokenize(self, text: bytes, add_bos: bool = False, special: bool = True) -> list[int]:
         return [ord(c) for c in text.decode("utf-8")]
@@ -31,6 +32,14 @@ class _Llama:
         self.input_ids[self.n_tokens : self.n_tokens + len(tokens)] = tokens
         self.n_tokens += len(tokens)
         self.evaluated.append("".join(map(chr, tokens)))
+
+    def save_state(self) -> tuple[list[int], int]:
+        return self.input_ids[: self.n_tokens].tolist(), self.n_tokens
+
+    def load_state(self, state: tuple[list[int], int]) -> None:
+        tokens, self.n_tokens = state
+        self.input_ids[: len(tokens)] = tokens
+        self.loaded.append("".join(map(chr, tokens)))
 
     def create_chat_completion(self, messages: list[dict[str, str]], **_: Any) -> Iterator[Any]:
         self.cached_at_start.append(self.n_tokens)
@@ -66,3 +75,17 @@ def test_a_question_starts_from_the_system_turn_evaluated_alone() -> None:
     "".join(backend.stream(_messages(rewrite, "Where was she born?"), 8))
     assert fake.evaluated[-1] == f"<|im_start|>system\n{rewrite}<|im_end|>\n"
     assert fake.cached_at_start[-1] == len(fake.evaluated[-1])
+
+
+def test_a_system_turn_seen_before_is_loaded_back_not_evaluated_again() -> None:
+    backend = LlamaCppBackend(AssistantSettings())
+    fake = _Llama()
+    backend._llm = fake
+    answer, translate = "Answer from the sources.", "Translate the answer."
+    "".join(backend.stream(_messages(answer, "Sources: A. Question: a?"), 8))
+    "".join(backend.stream(_messages(translate, "Answer: Ja"), 8))
+    backend.new_question()
+    "".join(backend.stream(_messages(answer, "Sources: B. Question: b?"), 8))
+    turn = f"<|im_start|>system\n{answer}<|im_end|>\n"
+    assert fake.evaluated == [turn, f"<|im_start|>system\n{translate}<|im_end|>\n"]
+    assert fake.loaded == [turn] and fake.cached_at_start[-1] == len(turn)

@@ -8,14 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.evaluate import evaluate, format_table, summarize
-from assistant.metrics import (
-    EvalFileError,
-    EvalQuestion,
-    Span,
+from assistant.evaluation import evaluate, format_table, summarize
+from assistant.evaluation.questions import EvalFileError, EvalQuestion, Span, load_questions
+from assistant.evaluation.scoring import (
     citing_sentences,
     fact_present,
-    load_questions,
     missing_facts,
     retrieval,
     score,

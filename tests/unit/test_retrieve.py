@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.retrieve import HybridSearcher
+from assistant.pipeline.retrieve import HybridSearcher
 from assistant.settings import AssistantSettings
 from ingest import IngestSettings, ingest
 

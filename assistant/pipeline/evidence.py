@@ -1,4 +1,4 @@
-"""Evidence selection: the few sentences of the retrieved passages that can answer the question.
+"""Select evidence: the few sentences of the retrieved passages that can answer the question.
 
 Small models copy and drift; a short list of the right sentences is both faster (short prefill)
 and safer (less to copy wrongly) than whole chunks. A sentence scores by the idf-weighted share of
@@ -7,7 +7,8 @@ so free here, and what finds paraphrases and the other language), and the rank o
 sentence that leans on the one before it ("He said…") brings that one along when the budget allows.
 An overlong "sentence" (a quotation the splitter could not break) is cut into its real sentences,
 so evidence and citations stay sentence-sized. Text that gives orders to an AI ("ignore previous
-instructions…") is article content, not evidence: it never reaches the prompt.
+instructions…") is article content, not evidence: it never reaches the prompt. Whether a sentence
+leans on the one before it is read from the language table's pronouns.
 """
 
 from __future__ import annotations
@@ -15,20 +16,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.expect import answer_test
+from assistant.language import table
 from assistant.types import Evidence, Passage
 from vectorstore.text import LONG_SENTENCE, split_overlong, tokenize
 
 Idf = Callable[[str], float]
 Similarity = Callable[[Passage, tuple[int, int]], float]
 Span = tuple[int, int]
-
-_LEANS_BACK = re.compile(
-    r"^[\"“”'‘’(\-–—]*\s*(he|she|it|they|his|her|its|their|this|that|these|those|but|and|so|then|"
-    r"han|hun|det|den|de|men|og|der)\b",
-    re.IGNORECASE,
-)
-
 
 _INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+)?"
@@ -39,7 +33,13 @@ _INSTRUCTION = re.compile(
     r"|\b(?:reply|respond|answer)\s+(?:only\s+|always\s+)?(?:with|that)\b.{0,60}\b(?:every|all|any)\s+"
     r"(?:questions?|messages?|prompts?)"
     r"|\b(?:ignorer|glem|se bort fra)\s+(?:alle\s+)?(?:tidligere|forrige|ovenstående)\s+"
-    r"(?:instruktioner|anvisninger|regler|beskeder)",
+    r"(?:instruktioner|anvisninger|regler|beskeder)"
+    r"|\b(?:ignoriere|ignorieren|vergiss|vergessen|missachte)\s+(?:alle\s+)?(?:die\s+)?"
+    r"(?:vorherigen|bisherigen|obigen|früheren)\s+(?:anweisungen|instruktionen|regeln)"
+    r"|\b(?:ignore[zr]?|oublie[zr]?)\s+(?:toutes\s+)?(?:les\s+)?(?:instructions|consignes|règles)"
+    r"\s+(?:précédentes|antérieures)"
+    r"|\b(?:ignora|ignore|olvida|olvide)\s+(?:todas\s+)?(?:las\s+)?(?:instrucciones|reglas)\s+"
+    r"(?:anteriores|previas)",
     re.IGNORECASE,
 )
 
@@ -110,7 +110,7 @@ def select_evidence(
         chosen[key] = sentence
         order[key] = sentence.score
         used += len(sentence.text)
-        before = _previous(ranked, sentence) if _LEANS_BACK.match(sentence.text) else None
+        before = _previous(ranked, sentence) if leans_back(sentence) else None
         fits = before is not None and used + len(before.text) <= max_chars
         if before is not None and fits and (before.source, before.start) not in chosen:
             chosen[(before.source, before.start)] = before
@@ -123,17 +123,20 @@ def select_evidence(
     ]
 
 
-def focused(question: str, evidence: Sequence[Evidence], k: int) -> list[Evidence]:
-    """The k best-scored sentences that hold the kind of answer the question asks for (a number
-    for "how many"…), best first and renumbered: a short second prompt when the first is refused."""
-    if k <= 0:
-        return []
-    answers = answer_test(question)
-    best = sorted((e for e in evidence if answers(e.text)), key=lambda e: -e.score)[:k]
+def focused(evidence: Sequence[Evidence], k: int) -> list[Evidence]:
+    """The k best-scored sentences, best first and renumbered: a short second prompt when the
+    first draft did not hold up."""
+    best = sorted(evidence, key=lambda e: -e.score)[: max(k, 0)]
     return [
         Evidence(i + 1, e.source, e.title, e.start, e.end, e.text, e.score, e.language, e.passage)
         for i, e in enumerate(best)
     ]
+
+
+def leans_back(sentence: Evidence) -> bool:
+    """Whether the sentence opens with a word pointing back ("He said…", "Det var…")."""
+    first = re.match(r"\W*(\w+)", sentence.text)
+    return first is not None and first.group(1).lower() in table(sentence.language).pronouns
 
 
 def pieces(text: str, offset: int = 0, longest: int = LONG_SENTENCE) -> list[Span]:

@@ -1,60 +1,29 @@
-"""Quality measures of one answer against its gold question, and their summary over a set.
+"""Quality measures of one answer against its gold question.
 
-A question set holds, per question: the question, an optional conversation history, whether the
-collection can answer it, gold facts (strings the answer must contain) and gold spans (character
-ranges of the source files that hold the answer). Facts and spans are lists of requirements; a
-requirement that is itself a list is a set of alternatives, any one of which will do.
+Facts (YAML sets): every requirement must occur in the answer. Short gold answers (JSONL sets,
+SQuAD style): the answer counts when, after normalisation (case, punctuation, articles), it holds
+one of them or has token F1 >= 0.5 with one; its token F1 is reported too. Spans: recall@k, MRR,
+"in prompt". Citations: precise when on a gold span or supporting their sentence. Language: an
+answer long enough to tell must be in the question's language.
 """
 
 from __future__ import annotations
 
-import json
 import re
+import string
+import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from vectorstore.errors import AssistantError
-from vectorstore.text import tokenize
+from assistant.evaluation.questions import EvalQuestion, Span
+from vectorstore.languages import stopwords
+from vectorstore.text import detect_language, tokenize
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 _CITED_PIECE = re.compile(r"(.*?)((?:\[\d+(?:\s*[,;]\s*\d+)*\][\s.,;:]*)+)", re.DOTALL)
-
-
-class EvalFileError(AssistantError):
-    """The question set cannot be read or is malformed."""
-
-
-@dataclass(frozen=True)
-class Span:
-    """A character range of a source file (relative to the documents folder)."""
-
-    source: str
-    start: int
-    end: int
-    text: str = ""
-
-    def overlaps(self, source: str, start: int, end: int) -> bool:
-        return source == self.source and start < self.end and self.start < end
-
-
-@dataclass(frozen=True)
-class EvalQuestion:
-    """One question of a set; `facts` and `spans` are requirements of alternatives."""
-
-    id: str
-    question: str
-    kind: str = "single"
-    answerable: bool = True
-    history: tuple[dict[str, str], ...] = ()
-    facts: tuple[tuple[str, ...], ...] = ()
-    spans: tuple[tuple[Span, ...], ...] = ()
-    about: tuple[tuple[str, ...], ...] = ()
-    """Per fact (empty when free): words one of which must share the fact's answer sentence, so
-    that "Milley was 70" does not pass for "Khalilzad, 70" when two facts are numbers."""
-    gate: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,74 +47,63 @@ class Scored:
     answer: str = ""
     error: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    f1: float | None = None
+    """Token F1 of the answer against its best short gold answer (JSONL sets)."""
+    in_language: bool | None = None
+    """Whether the answer is in the question's language (None: refused, or too short to tell)."""
     in_prompt: float | None = None
     """The share of span requirements met by the evidence sentences the model was shown: with
     recall it tells a retrieval or evidence miss from a model that chose the wrong sentence."""
 
 
-def load_questions(path: Path) -> list[EvalQuestion]:
-    """Read a question set (YAML or JSON): a list of questions or {"questions": [...]}."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise EvalFileError(f"cannot read the question set {path}: {exc.strerror}") from None
-    try:
-        import yaml
-
-        data = json.loads(raw) if path.suffix == ".json" else yaml.safe_load(raw)
-    except Exception as exc:  # YAML and JSON raise different error types
-        raise EvalFileError(f"{path} is not valid YAML/JSON: {str(exc).splitlines()[0]}") from None
-    items = data.get("questions") if isinstance(data, dict) else data
-    if not isinstance(items, list) or not items:
-        raise EvalFileError(f"{path} holds no questions (expected a list or a 'questions' list)")
-    return [_question(item, i) for i, item in enumerate(items, 1)]
-
-
-def _question(item: Any, index: int) -> EvalQuestion:
-    if not isinstance(item, dict) or not isinstance(item.get("question"), str):
-        raise EvalFileError(f"question {index}: expected an object with a 'question' string")
-    facts = item.get("facts", item.get("gold_facts")) or []
-    spans = item.get("spans", item.get("gold_spans")) or []
-    try:
-        return EvalQuestion(
-            id=str(item.get("id") or index),
-            question=item["question"],
-            kind=str(item.get("kind") or item.get("type") or "single"),
-            answerable=bool(item.get("answerable", True)),
-            history=tuple(dict(m) for m in item.get("history") or ()),
-            facts=tuple(_alternatives(_fact(f), str) for f in _listed(facts)),
-            about=tuple(
-                _alternatives(f.get("about", []), str) if isinstance(f, dict) else ()
-                for f in _listed(facts)
-            ),
-            spans=tuple(_alternatives(s, _span) for s in _listed(spans)),
-            gate=bool(item.get("gate", False)),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise EvalFileError(f"question {item.get('id') or index}: malformed ({exc})") from None
-
-
-def _fact(value: Any) -> Any:
-    """A fact's alternatives: the value itself, or its `fact` entry when it is a mapping
-    (`{fact: "70", about: [Khalilzad, envoy]}`)."""
-    return value["fact"] if isinstance(value, dict) else value
-
-
-def _listed(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _alternatives(value: Any, make: Any) -> tuple[Any, ...]:
-    return tuple(make(v) for v in (value if isinstance(value, list) else [value]))
-
-
-def _span(value: dict[str, Any]) -> Span:
-    return Span(
-        str(value["source"]), int(value["start"]), int(value["end"]), str(value.get("text", ""))
-    )
-
-
 # -- one answer --------------------------------------------------------------------------------
+def normalize(text: str) -> list[str]:
+    """SQuAD's answer normalisation, for any of the supported languages: lower case, citation
+    markers, punctuation and articles out, white space folded. Returns the tokens."""
+    text = unicodedata.normalize("NFKC", _MARKER.sub(" ", text)).lower()
+    text = "".join(" " if ch in _PUNCTUATION else ch for ch in text)
+    return [w for w in text.split() if w not in _ARTICLES]
+
+
+_PUNCTUATION = frozenset(string.punctuation) | frozenset("“”‘’«»„‚–—…·")
+_ARTICLES = frozenset(
+    "a an the der die das den dem des ein eine einen einem einer eines en et le la les un une "
+    "el los las una".split()
+)  # English, German, Danish, French and Spanish articles (not "de", a preposition in most)
+
+
+def token_f1(answer: str, gold: str) -> float:
+    """Token F1 between an answer and a gold answer, both normalised."""
+    predicted, truth = normalize(answer), normalize(gold)
+    common = sum((Counter(predicted) & Counter(truth)).values())
+    if not common:
+        return 0.0
+    precision, recall = common / len(predicted), common / len(truth)
+    return 2 * precision * recall / (precision + recall)
+
+
+def holds_answer(answer: str, golds: Sequence[str]) -> tuple[bool, float]:
+    """(counts, best F1): the answer counts when its normalised text holds a gold answer's, or
+    has token F1 >= 0.5 with one."""
+    words = f" {' '.join(normalize(answer))} "
+    best = max((token_f1(answer, g) for g in golds), default=0.0)
+    held = any(normalize(g) and f" {' '.join(normalize(g))} " in words for g in golds)
+    return held or best >= 0.5, best
+
+
+def in_language(answer: str, expected: str) -> bool | None:
+    """Whether the answer is written in the `expected` language; None when it is too short to
+    tell (fewer than three words of letters: a name, a number, a date)."""
+    text = _MARKER.sub(" ", answer)
+    if len(re.findall(r"[^\W\d_]{2,}", text)) < 3:
+        return None
+    return detect_language(text, _LANGUAGES) == expected
+
+
+_LANGUAGES = frozenset({"en", "da", "de", "fr", "es"})
+_STOP = frozenset().union(*(stopwords(code) for code in _LANGUAGES))
+
+
 def fact_present(fact: str, text: str) -> bool:
     """Whether the fact occurs in the text, starting at a word, ignoring case and spacing."""
     pattern = r"(?<!\w)" + r"\s+".join(re.escape(w) for w in fact.split())
@@ -216,8 +174,11 @@ def supports(sentence: str, cited: str, question: str = "", language: str = "en"
     if not numbers <= have:
         return False
     asked = set(tokenize(question, language))
-    words = set(tokenize(sentence, language)) - asked or set(tokenize(sentence, language))
-    found = set(tokenize(cited, language)) | set(tokenize(cited, "da")) | set(tokenize(cited, "en"))
+    content = set(
+        tokenize(" ".join(w for w in sentence.split() if w.lower() not in _STOP), language)
+    )
+    words = content - asked or content
+    found = {t for lang in _LANGUAGES | {language} for t in tokenize(cited, lang)}
     return bool(words) and len(words & found) / len(words) >= 0.5
 
 
@@ -232,6 +193,12 @@ def score(question: EvalQuestion, answer: Any, k: int = 5) -> Scored:
     evidence = _get(answer, "evidence", None)
     shown = in_prompt(question.spans, evidence) if question.spans and evidence is not None else None
     missing = missing_facts(question.facts, text, question.about) if found else ("(refused)",)
+    f1 = None
+    if question.answers:
+        held, f1 = holds_answer(text, question.answers) if found else (False, 0.0)
+        if found and not held:
+            missing = (" | ".join(question.answers),)
+    language = detect_language(question.question, _LANGUAGES)
     gold = [s for g in question.spans for s in g]
     precise, chars, verdicts = 0, 0, []
     for c in citations if found else []:
@@ -267,6 +234,8 @@ def score(question: EvalQuestion, answer: Any, k: int = 5) -> Scored:
             "standalone": _get(answer, "standalone_question", ""),
             "draft": _get(answer, "draft", ""),
         },
+        f1=f1,
+        in_language=in_language(text, language) if found else None,
         in_prompt=shown,
     )
 

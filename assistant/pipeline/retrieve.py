@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.expect import mentions
-from assistant.rerank import cosine
 from assistant.settings import AssistantSettings
 from assistant.types import Passage
 from vectorstore.embeddings import SentenceTransformerEmbeddings, get_embedder
@@ -76,12 +75,10 @@ class HybridSearcher:
         self.refresh()
         return dict(self._documents)
 
-    def names_in(self, source: str, names: set[str]) -> bool:
-        """Whether the live document `source` (its title or text) mentions any of `names`."""
-        chunks = list(self._by_source.get(source, ()))  # a refresh may be adding to it
-        return bool(chunks) and (
-            mentions(chunks[0].title, names) or any(mentions(c.text, names) for c in chunks)
-        )
+    def idf(self, term: str) -> float:
+        """The BM25 inverse document frequency of a (tokenized) term (1 before any index)."""
+        lexical = self._lexical
+        return lexical.idf(term) if lexical is not None else 1.0
 
     def languages(self) -> frozenset[str]:
         self.refresh()
@@ -207,6 +204,11 @@ class HybridSearcher:
 
     def chunk(self, chunk_id: str) -> ChunkRecord | None:
         return self._chunks.get(chunk_id)
+
+
+def cosine(a: Sequence[float], b: Sequence[float]) -> float:
+    """Dot product of two unit vectors."""
+    return float(sum(x * y for x, y in zip(a, b, strict=True)))
 
 
 def _lexical_text(chunk: ChunkRecord) -> str:

@@ -1,0 +1,190 @@
+"""Check: every line of the draft must stand in the sentence it cites.
+
+The model was asked to copy its answer from a numbered sentence, so the check can be strict and
+needs no grammar of any language: the answer's words must occur in that sentence (in order, or
+most of them, weighted by rarity; inflections are folded by the sentence language's stemmer), and
+every number in the answer must be there too. What stands is then said in the sentence's own
+words: the shortest stretch of it that holds the answer. An answer found in another evidence
+sentence than the one cited is re-cited to it; an answer found nowhere is dropped. So is one that
+only repeats the question's own words, a bare source number, and a refusal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.language import LANGUAGES
+from assistant.pipeline.grounding import Idf, ground, locate, words
+from assistant.prompt import NOT_FOUND
+from assistant.types import Check, Evidence
+from vectorstore.text import tokenize
+
+_MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_WORD = re.compile(r"\w+")
+_PREAMBLE = re.compile(r"^\W*(?:answer|svar|antwort|réponse|respuesta)\s*:\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One answer of the draft, the evidence sentence it stands in, and the language its words
+    are in (the sentence's, or the question's when the model translated them itself)."""
+
+    text: str
+    evidence: Evidence
+    support: float
+    language: str = ""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What survived the check, the verdict on every answer of the draft, whether the model
+    refused, and the sentences it pointed at with a bare source number."""
+
+    claims: tuple[Claim, ...]
+    checks: tuple[Check, ...]
+    refused: bool = False
+    pointed: tuple[Evidence, ...] = ()
+
+
+Translate = Callable[[str, str], str]
+"""(text, language) → the text in that language."""
+
+
+class Checker:
+    """Holds each answer of a draft to the evidence sentence it cites.
+
+    An answer the model wrote in the question's language from a sentence in another language
+    cannot be found in it word for word; with `translate`, such an answer is put into the
+    sentence's language and looked for again (the answer keeps the model's words).
+    """
+
+    def __init__(self, idf: Idf, min_support: float = 0.6, translate: Translate | None = None):
+        self.idf = idf
+        self.min_support = min_support
+        self.translate = translate
+
+    def __call__(
+        self, draft: str, question: str, evidence: Sequence[Evidence], language: str
+    ) -> Checked:
+        """The claims of the draft that stand in the evidence, each tied to its sentence."""
+        by_n = {e.n: e for e in evidence}
+        claims: list[Claim] = []
+        checks: list[Check] = []
+        pointed: list[Evidence] = []
+        refused = False
+        for line in answers(draft):
+            cited = [by_n[n] for n in _markers(line) if n in by_n]
+            marks = tuple(e.n for e in cited)
+            text = clean(_MARKER.sub(" ", line))
+            if NOT_FOUND.lower() in text.lower():
+                refused = True
+                checks.append(Check(line, marks, "dropped", 0.0, "says not found"))
+            elif not _WORD.search(text):
+                pointed.extend(cited)
+                checks.append(Check(line, marks, "dropped", 0.0, "a source number without words"))
+            else:
+                claim, verdict = self._claim(text, question, cited, evidence, language)
+                checks.append(Check(line, (claim.evidence.n,) if claim else marks, *verdict))
+                if claim and not any(c.evidence == claim.evidence and c.text == claim.text
+                                     for c in claims):  # fmt: skip
+                    claims.append(claim)
+        return Checked(tuple(claims), tuple(checks), refused and not claims, tuple(pointed))
+
+    def _claim(
+        self,
+        text: str,
+        question: str,
+        cited: Sequence[Evidence],
+        evidence: Sequence[Evidence],
+        language: str,
+    ) -> tuple[Claim | None, tuple[str, float, str]]:
+        """The claim an answer makes, and the verdict (verdict, support, reason)."""
+        if not _brings_news(text, question, language):
+            return None, ("dropped", 0.0, "only repeats the question")
+        found = ground(text, cited, evidence, self.idf, self.min_support)
+        if found is not None:
+            score, source = found
+            words = locate(text, source)
+            if not _brings_news(words, question, language):
+                return None, ("dropped", 0.0, "only repeats the question")
+            reason = "in the cited sentence" if source in cited else "citation corrected"
+            return Claim(words, source, score, source.language), ("supported", score, reason)
+        found = self._across_languages(text, cited, evidence, language)
+        if found is not None:
+            score, source = found
+            claim = Claim(text, source, score, language)
+            return claim, ("supported", score, "found in the source's language")
+        return None, ("unsupported", 0.0, "no source says this")
+
+    def _across_languages(
+        self, text: str, cited: Sequence[Evidence], evidence: Sequence[Evidence], language: str
+    ) -> tuple[float, Evidence] | None:
+        """The answer put into each other language of the evidence and looked for there."""
+        if self.translate is None:
+            return None
+        others = dict.fromkeys(e.language for e in evidence if e.language not in ("", language))
+        for other in others:
+            translated = self.translate(text, other)
+            mine = [e for e in cited if e.language == other]
+            theirs = [e for e in evidence if e.language == other]
+            found = ground(translated, mine, theirs, self.idf, self.min_support)
+            if found is not None:
+                return found
+        return None
+
+
+def check(
+    draft: str,
+    question: str,
+    evidence: Sequence[Evidence],
+    language: str,
+    idf: Idf,
+    *,
+    min_support: float = 0.6,
+) -> Checked:
+    """The claims of the draft that stand in the evidence word for word (see `Checker`)."""
+    return Checker(idf, min_support)(draft, question, evidence, language)
+
+
+def clean(text: str) -> str:
+    """An answer line without the model's wrapping: "Answer:", quotes, a final full stop."""
+    text = _PREAMBLE.sub("", " ".join(text.split()))
+    return text.strip(" \"'“”‘’«»„.,;:").strip()
+
+
+def _brings_news(text: str, question: str, language: str) -> bool:
+    """Whether the answer says anything the question does not already say."""
+    asked = set(words(question)) | set(tokenize(question, language))
+    return bool(set(words(text)) - asked)
+
+
+def answers(draft: str) -> list[str]:
+    """The draft's answers, each with its markers: one per line, and one per marked stretch of a
+    line ("63 [3] 70 [4]", "CBS [1] and Politico [3]"); markers opening a line belong to it."""
+    out = []
+    for line in draft.strip().splitlines():
+        line = line.strip()
+        opening = _OPENING_MARKERS.match(line)
+        if opening:  # "[2] Uzbekistan" → "Uzbekistan [2]"
+            line = f"{line[opening.end() :]} {opening.group(0).strip()}"
+        for piece in _MARKED.findall(line):
+            words = piece.strip(" ,;:.").split()
+            while words and words[0].lower() in _JOINERS:
+                words = words[1:]
+            if _WORD.search(" ".join(words)) or _MARKER.search(piece):
+                out.append(" ".join(words))
+    return out
+
+
+_OPENING_MARKERS = re.compile(r"^(?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+")
+_MARKED = re.compile(r"[^\[\]]*?(?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+|[^\[\]]+$")
+_JOINERS = frozenset().union(*(lang.joiners for lang in LANGUAGES.values()))
+
+
+def _markers(line: str) -> list[int]:
+    found: list[int] = []
+    for group in _MARKER.findall(line):
+        found.extend(int(n) for n in re.split(r"\s*[,;]\s*", group) if n.strip().isdigit())
+    return list(dict.fromkeys(found))

@@ -1,0 +1,97 @@
+"""Compose: the answer the user reads, in the question's language, with its citations.
+
+Each claim becomes its words and a citation marker; the citation is the exact sentence the check
+found the words in. Words copied from a source in another language than the question's are
+translated (the citation still points at the original sentence). When the user asks for a
+quotation, the cited sentence itself is the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from assistant.language import table
+from assistant.llm import ChatBackend
+from assistant.pipeline.check import Claim, clean
+from assistant.pipeline.conflicts import Conflict
+from assistant.pipeline.grounding import numbers
+from assistant.pipeline.question import Question
+from assistant.prompt import one_line, translate_messages
+from assistant.types import Citation, Evidence
+
+Translate = Callable[[str, str], str]
+"""(text, language) → the text in that language."""
+
+
+@dataclass(frozen=True)
+class Composed:
+    """The answer's text and its citations, numbered in order of appearance."""
+
+    text: str
+    citations: tuple[Citation, ...]
+
+
+class Composer:
+    """Words per claim, translated when their source is in another language, then cited."""
+
+    def __init__(self, translate: Translate):
+        self.translate = translate
+
+    def __call__(
+        self, claims: Sequence[Claim], question: Question, conflicts: Sequence[Conflict] = ()
+    ) -> Composed:
+        """The claims' words, each with its marker; then one sentence per conflict."""
+        pieces: list[str] = []
+        numbering: dict[tuple[str, int, int], int] = {}
+        citations: list[Citation] = []
+        for claim in claims:
+            n = cite(claim.evidence, numbering, citations)
+            piece = f"{self.words(claim, question)} [{n}]"
+            if piece not in pieces:
+                pieces.append(piece)
+        text = "; ".join(pieces)
+        for conflict in conflicts:
+            n = cite(conflict.other.evidence, numbering, citations)
+            value = self.words(conflict.other, replace(question, quote=False))
+            text += " " + table(question.language).conflict_note.format(value=value, n=n)
+        return Composed(text, tuple(citations))
+
+    def words(self, claim: Claim, question: Question) -> str:
+        """What the answer says for one claim, in the question's language."""
+        if question.quote:
+            return f"“{one_line(claim.evidence.text)}”"
+        said_in = claim.language or claim.evidence.language
+        if said_in and question.language and said_in != question.language:
+            return self.translate(claim.text, question.language)
+        return claim.text
+
+
+def cite(
+    evidence: Evidence, numbering: dict[tuple[str, int, int], int], citations: list[Citation]
+) -> int:
+    """The citation number of a sentence, adding it to `citations` on first use."""
+    key = (evidence.source, evidence.start, evidence.end)
+    if key not in numbering:
+        numbering[key] = len(numbering) + 1
+        e = evidence
+        citations.append(Citation(numbering[key], e.source, e.title, e.start, e.end, e.text))
+    return numbering[key]
+
+
+class Translator:
+    """Short answers translated by the local model; the source's words stand when the
+    translation loses or adds a number, comes back empty, or runs on."""
+
+    def __init__(self, llm: ChatBackend):
+        self.llm = llm
+
+    def __call__(self, text: str, language: str) -> str:
+        messages = translate_messages(text, language)
+        budget = 2 * len(text.split()) + 16
+        reply = "".join(self.llm.stream(messages, budget, stop=["\n"]))
+        translated = clean(reply)
+        keeps_numbers = numbers(translated) == numbers(text)
+        if translated and keeps_numbers and len(translated) <= 3 * len(text) + 20:
+            return translated
+        return text

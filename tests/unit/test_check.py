@@ -1,0 +1,85 @@
+"""The check of a draft against the evidence sentences it cites."""
+
+from __future__ import annotations
+
+from assistant.pipeline.check import check
+from assistant.pipeline.grounding import locate, numbers, support
+from assistant.types import Evidence
+
+EVIDENCE = [
+    Evidence(1, "a.txt", "A", 0, 45, "Ghani first fled to Uzbekistan in August.", 1.0, "en", 0),
+    Evidence(
+        2, "b.txt", "B", 100, 160, "The agreement freed 5,000 prisoners in 2020.", 0.9, "en", 1
+    ),
+    Evidence(3, "c.txt", "C", 10, 60, "Tom West overtager posten som udsending.", 0.8, "da", 2),
+    Evidence(
+        4, "d.txt", "D", 0, 50, "Das Werk hatte vier Turbinen und zwölf Kessel.", 0.7, "de", 3
+    ),
+]
+
+
+def _check(draft: str, question: str = "Where did Ghani flee first?"):  # type: ignore[no-untyped-def]
+    return check(draft, question, EVIDENCE, "en", lambda t: 1.0, min_support=0.6)
+
+
+def test_an_answer_standing_in_its_sentence_is_kept_with_that_sentence() -> None:
+    checked = _check("Uzbekistan [1]")
+    assert [(c.text, c.evidence.n) for c in checked.claims] == [("Uzbekistan", 1)]
+    assert checked.checks[0].verdict == "supported"
+
+
+def test_an_answer_cited_to_the_wrong_sentence_is_re_cited() -> None:
+    checked = _check("5,000 prisoners [3]", "How many prisoners were freed?")
+    assert [c.evidence.n for c in checked.claims] == [2]
+    assert checked.checks[0].reason == "citation corrected"
+
+
+def test_an_answer_no_sentence_holds_is_dropped() -> None:
+    for draft in ("Kazakhstan [1]", "7,000 prisoners [2]", "Ghani fled in 2021 [1]"):
+        checked = _check(draft)
+        assert not checked.claims and checked.checks[0].verdict == "unsupported", draft
+
+
+def test_repeating_the_question_or_a_bare_number_or_not_found_is_no_answer() -> None:
+    assert not _check("Ghani first fled [1]", "Where had Ghani first fled to?").claims
+    assert not _check("[1]").claims
+    refused = _check("NOT FOUND")
+    assert not refused.claims and refused.refused
+
+
+def test_the_model_wrapping_is_taken_off_the_answer() -> None:
+    checked = _check('Answer: "Uzbekistan." [1]')
+    assert checked.claims[0].text == "Uzbekistan"
+
+
+def test_each_line_is_one_answer_with_its_own_source() -> None:
+    checked = _check("Uzbekistan [1]\n5,000 [2]", "Where did Ghani flee, and how many were freed?")
+    assert [(c.text, c.evidence.n) for c in checked.claims] == [("Uzbekistan", 1), ("5,000", 2)]
+
+
+def test_a_number_the_source_spells_out_is_written_as_the_source_writes_it() -> None:
+    checked = _check("4 [4]", "Wie viele Turbinen hatte das Werk?")
+    assert checked.claims[0].text == "vier"
+    assert numbers("zwölf Kessel", "de") == {"12"} and numbers("zwölf Kessel") == set()
+
+
+def test_what_stands_is_said_in_the_sentences_own_words() -> None:
+    sentence = Evidence(1, "k.txt", "K", 0, 80, "Most were aged 9–18 and lived in the Coast Province.",
+                        1.0, "en", 0)  # fmt: skip
+    assert locate("9-18 years old", sentence) == "9–18"
+    assert locate("the coast province", sentence) == "the Coast Province"
+    assert locate("Coast Province people", sentence) == "Coast Province"
+    assert locate("aged 9-18, in the Coast", sentence) == "aged 9–18 and lived in the Coast"
+    assert locate("Most aged Province", sentence) == "Most aged Province"  # too far apart
+    checked = check("9-18 years old [1]", "How old were most of them?", [sentence], "en",
+                    lambda t: 1.0, min_support=0.5)  # fmt: skip
+    assert checked.claims[0].text == "9–18"
+
+
+def test_support_is_full_in_order_and_partial_by_content_words() -> None:
+    sentence = EVIDENCE[1]
+    assert support("5,000 prisoners", sentence, lambda t: 1.0) == 1.0
+    assert support("prisoners freed", sentence, lambda t: 1.0) == 1.0  # stems, any order
+    assert support("5.000", sentence, lambda t: 1.0) == 1.0  # the same number, other separator
+    assert 0 < support("prisoners of war freed", sentence, lambda t: 1.0) < 1
+    assert support("6,000 prisoners", sentence, lambda t: 1.0) == 0.0

@@ -1,0 +1,40 @@
+"""What the text helpers know of each language: its Snowball stemmer and its stop words.
+
+Stemmers come from Snowball (`PyStemmer`), stop words from stopwords-iso (`stopwordsiso`, 50+
+languages). A language neither knows gets the language-neutral path: words are lower-cased and
+not stemmed. Stop words tell languages apart and mark the words of a claim that carry no content;
+ranking needs no list (see `tokenize`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+SNOWBALL = {
+    "en": "english", "da": "danish", "de": "german", "nl": "dutch", "sv": "swedish",
+    "no": "norwegian", "fr": "french", "es": "spanish", "it": "italian", "pt": "portuguese",
+    "fi": "finnish", "ru": "russian", "hu": "hungarian", "ro": "romanian", "tr": "turkish",
+}  # fmt: skip
+"""ISO 639-1 code → the Snowball stemmer's name."""
+
+
+@lru_cache(maxsize=64)
+def stopwords(language: str) -> frozenset[str]:
+    """The language's stop words (lower case); empty for a language stopwords-iso lacks."""
+    import stopwordsiso
+
+    if not language or not stopwordsiso.has_lang(language):
+        return frozenset()
+    return frozenset(w.lower() for w in stopwordsiso.stopwords(language))
+
+
+@lru_cache(maxsize=32)
+def stemmer(language: str) -> Any | None:
+    """The language's Snowball stemmer, or None when Snowball has none for it."""
+    name = SNOWBALL.get(language)
+    if name is None:
+        return None
+    import Stemmer
+
+    return Stemmer.Stemmer(name, 10000)
