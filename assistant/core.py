@@ -22,11 +22,11 @@ from typing import Any
 
 from assistant.language import not_found_message, question_language
 from assistant.llm import ChatBackend, make_backend
-from assistant.pipeline.check import Checked, Checker
+from assistant.pipeline.check import Checked, Checker, answer_words
 from assistant.pipeline.compose import Composer, Translator
 from assistant.pipeline.conflicts import find_conflicts
 from assistant.pipeline.conversation import standalone
-from assistant.pipeline.decide import decide
+from assistant.pipeline.decide import decide, relevant
 from assistant.pipeline.draft import Drafter, ExtractiveDrafter
 from assistant.pipeline.evidence import focused, rank_sentences, select_evidence
 from assistant.pipeline.question import Question, read_question
@@ -136,7 +136,8 @@ class Assistant:
             language=question.language,
             evidence=tuple(evidence),
         )
-        if not evidence or retrieved.relevance < self.settings.min_relevance:
+        s = self.settings
+        if not evidence or not relevant(retrieved, s.min_relevance, s.min_coverage):
             yield self._refusal(base, self._timings(retrieved, clock, rewrite_ms))
             return
         drafter = ExtractiveDrafter(self.llm, self.settings.max_answer_tokens, clock.token)
@@ -151,7 +152,7 @@ class Assistant:
             parts.append(checked)
             drafts.append(draft)
             tokens += used
-        decision = decide(parts, retrieved, self.settings.min_relevance)
+        decision = decide(parts, retrieved, s.min_relevance, s.min_coverage)
         checks: tuple[Check, ...] = tuple(c for part in parts for c in part.checks)
         extra: dict[str, Any] = dict(draft="\n".join(drafts), checks=checks, prompt_tokens=tokens)
         if not decision.found:
@@ -208,7 +209,9 @@ class Assistant:
         k = self.settings.retry_sentences
         focus = focused(list(checked.pointed[:1]) or evidence, k)
         if not checked.claims and focus and len(focus) < len(evidence):
-            again = yield from drafter(part, focus, "\n" if draft.shown else prefix)
+            rejected = [answer_words(c.sentence) for c in checked.checks if c.verdict != "dropped"
+                        or c.reason == "only repeats the question"]  # fmt: skip
+            again = yield from drafter(part, focus, "\n" if draft.shown else prefix, rejected)
             second = self.checker(again.text, part, focus, language)
             text, tokens = f"{text}\n{again.text}", tokens + again.prompt_tokens
             checked = replace(second, checks=checked.checks + second.checks)

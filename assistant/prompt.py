@@ -38,10 +38,15 @@ TRANSLATE_SYSTEM = (
 )
 
 
-def extract_messages(question: str, evidence: Sequence[Evidence]) -> list[dict[str, str]]:
-    """Chat messages asking for the shortest cited answer from the numbered evidence sentences."""
+def extract_messages(
+    question: str, evidence: Sequence[Evidence], rejected: Sequence[str] = ()
+) -> list[dict[str, str]]:
+    """Chat messages asking for the shortest cited answer from the numbered evidence sentences;
+    `rejected` are answers a first draft gave that did not hold up."""
     sources = "\n".join(f"[{e.n}] {one_line(e.text)}" for e in evidence)
     user = f"Sources:\n{sources}\n\nQuestion: {question.strip()}"
+    if rejected:
+        user += "\n(The answer is not: " + "; ".join(one_line(r) for r in rejected) + ")"
     return [{"role": "system", "content": EXTRACT_SYSTEM}, {"role": "user", "content": user}]
 
 

@@ -68,7 +68,11 @@ class AssistantSettings:
     """How close in meaning another article's sentence must be to the cited one to be asked
     whether it gives another value (ASSISTANT_CONFLICT_SIMILARITY)."""
     min_relevance: float = field(default_factory=lambda: env_float("MIN_RELEVANCE", 0.35))
-    """Below this dense similarity of the best passage the assistant refuses without asking the model."""
+    """Below this similarity of the best passage or sentence, and below `min_coverage`, the
+    assistant refuses without asking the model (ASSISTANT_MIN_RELEVANCE)."""
+    min_coverage: float = field(default_factory=lambda: env_float("MIN_COVERAGE", 0.5))
+    """The rarity-weighted share of the question's words one of the first passages must hold
+    to count as relevant when its similarity is below `min_relevance` (ASSISTANT_MIN_COVERAGE)."""
     min_support: float = field(default_factory=lambda: env_float("MIN_SUPPORT", 0.6))
     """Rarity-weighted share of an answer's words its sentence must hold, when it does not
     hold them in order (ASSISTANT_MIN_SUPPORT)."""

@@ -57,7 +57,7 @@ def _runner(name: str, args: argparse.Namespace) -> Callable[[], dict[str, Any]]
     if name == "quality":
         from bench import quality
 
-        return lambda: quality.run(only=args.variants)
+        return lambda: quality.run(only=args.variants, every=args.every)
     if name == "reingest":
         if importlib.util.find_spec("bench.reingest") is None:
             return None
@@ -105,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--variants", type=lambda s: s.split(","), default=None,
         help="quality: only the variants whose name or group contains one of these (comma-separated)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--every", type=int, default=1,
+        help="quality: ask every K-th question of each kind (default: all of them)",
     )  # fmt: skip
     parser.add_argument("--no-lock", action="store_true", help="the heavy-job lock is already held")
     parser.add_argument(

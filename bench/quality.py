@@ -1,20 +1,26 @@
-"""`python -m bench quality`: the eval for the shipped defaults and for each alternative.
+"""`python -m bench quality`: answer quality of the defaults and of each alternative, on both
+development corpora, by corpus and by kind of question.
 
-Every variant is the real pipeline with some `ASSISTANT_*` settings changed, run as
-`assistant eval --json` in its own process (so nothing leaks between variants). A variant that
-changes what the index holds (embedding model, chunk size) is ingested first into its own store
-under bench/results/stores/. The defaults are also measured on the held-out set
-(bench/holdout.yaml), written apart from the development set and not tuned on (the few choices
-it took part in are listed in docs/EVALUATION.md).
-The tables go to docs/EVALUATION.md between `<!-- quality:start -->` and `<!-- quality:end -->`;
-raw summaries to bench/results/quality.json, per-question results to
-bench/results/quality-SET-VARIANT.json.
+- **seeds**: the five shipped articles, asked `bench/questions.yaml` and `bench/holdout.yaml`
+  (both development data now: rules were once fitted to the held-out set's phrasings).
+- **xquad-dev**: 24 Wikipedia articles in English and German (`../shared/corpora/xquad-dev`, or
+  ASSISTANT_XQUAD_DIR). Each language's collection holds 20 of them; the questions of the four
+  left out (on topics none of the others covers) are the unanswerable ones. The English
+  collection is asked the English questions; the German one the German questions and the English
+  ones over German articles ("cross").
+
+Every row is the real pipeline with some `ASSISTANT_*` settings changed, run as
+`assistant eval --json` in its own process, over the collection ingested into its own store
+under bench/results/stores/. `--every K` asks every K-th question of each kind (the default
+run asks them all). Tables go to docs/EVALUATION.md between `<!-- quality:start -->` and
+`<!-- quality:end -->`, raw summaries to bench/results/quality.json.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -22,24 +28,56 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.common import (
-    RESULTS,
-    fmt,
-    load_json,
-    machine,
-    provenance,
-    save_json,
-    table,
-    write_section,
-)
+from bench.common import RESULTS, fmt, load_json, machine, provenance, save_json, table
+from bench.common import write_section as write
 from vectorstore.settings import PROJECT_ROOT
 
 REPORT = PROJECT_ROOT / "docs" / "EVALUATION.md"
-DEV_SET = PROJECT_ROOT / "bench" / "questions.yaml"
-HOLDOUT_SET = PROJECT_ROOT / "bench" / "holdout.yaml"
-STORES = RESULTS / "stores"
-INDEX_SETTINGS = ("EMBEDDING_MODEL", "CHUNK_CHARS", "CHUNK_OVERLAP")
 ASSISTANT = str(Path(sys.executable).with_name("assistant"))
+XQUAD = Path(
+    os.environ.get("ASSISTANT_XQUAD_DIR", PROJECT_ROOT.parent / "shared/corpora/xquad-dev")
+)
+LEFT_OUT = ("xq_17_ctenophora", "xq_19_packet_switching", "xq_25_genghis_khan",
+            "xq_45_united_methodist_church")  # fmt: skip
+"""The articles each xquad collection lacks: their questions are the unanswerable ones."""
+INDEX_SETTINGS = ("EMBEDDING_MODEL", "CHUNK_CHARS", "CHUNK_OVERLAP")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A collection and the question sets asked of it."""
+
+    name: str
+    folder: Path
+    sets: tuple[tuple[Path, str], ...]
+    """(question file, collection name for JSON lines)."""
+
+
+def corpora() -> list[Corpus]:
+    """The seeds and, when the development corpus is on this machine, its two collections."""
+    seeds = Corpus(
+        "seeds",
+        PROJECT_ROOT / "seeds",
+        ((PROJECT_ROOT / "bench/questions.yaml", ""), (PROJECT_ROOT / "bench/holdout.yaml", "")),
+    )
+    found = [seeds]
+    questions = XQUAD / "questions.jsonl"
+    for language in ("en", "de"):
+        if questions.exists():
+            found.append(
+                Corpus(f"xquad-{language}", _collection(language), ((questions, language),))
+            )
+    return found
+
+
+def _collection(language: str) -> Path:
+    """The xquad articles of one language but those left out, copied into bench/results."""
+    folder = RESULTS / "corpora" / f"xquad-{language}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for article in sorted((XQUAD / language).glob("*.txt")):
+        if article.stem not in LEFT_OUT and not (folder / article.name).exists():
+            shutil.copyfile(article, folder / article.name)
+    return folder
 
 
 @dataclass(frozen=True)
@@ -49,207 +87,127 @@ class Variant:
     name: str
     group: str
     env: dict[str, str] = field(default_factory=dict)
-    retrieval_only: bool = False
-
-    @property
-    def slug(self) -> str:
-        slug = "-".join(f"{k}={v}" for k, v in sorted(self.env.items())) or "defaults"
-        return f"{slug}-retrieval" if self.retrieval_only else slug
-
-    @property
-    def store_env(self) -> dict[str, str]:
-        return {k: v for k, v in self.env.items() if k in INDEX_SETTINGS}
 
 
 DEFAULTS = Variant("**defaults**", "defaults")
-# Over a small collection the sentence rerank sees nearly every chunk, so the fusion weights are
-# compared with it off (retrieval only): that is where they decide what the rerank gets.
-_NO_RERANK = {"RERANK_CANDIDATES": "0"}
-_NO_SENT = {"SENTENCE_WEIGHT": "0"}
 VARIANTS: tuple[Variant, ...] = (
     DEFAULTS,
-    Variant(
-        "all-MiniLM-L6-v2 (English only)",
-        "embedding model",
-        {"EMBEDDING_MODEL": "all-minilm-l6-v2"},
-    ),
     Variant("Qwen2.5-Coder-0.5B", "LLM", {"LLM_MODEL": "qwen2.5-coder-0.5b-instruct-q4_k_m"}),
-    Variant("chunks ≤ 350 chars", "chunk size", {"CHUNK_CHARS": "350"}),
-    Variant("chunks ≤ 1000 chars", "chunk size", {"CHUNK_CHARS": "1000"}),
-    Variant("3 passages", "passages", {"PASSAGES": "3", "EVIDENCE_PASSAGES": "3"}),
-    Variant("10 passages", "passages", {"PASSAGES": "10", "EVIDENCE_PASSAGES": "6"}),
-    Variant("3 evidence sentences", "evidence sentences", {"EVIDENCE_SENTENCES": "3"}),
+    Variant("4 evidence sentences", "evidence", {"EVIDENCE_SENTENCES": "4"}),
     Variant(
-        "10 evidence sentences",
-        "evidence sentences",
-        {"EVIDENCE_SENTENCES": "10", "EVIDENCE_CHARS": "1500"},
+        "8 evidence sentences", "evidence", {"EVIDENCE_SENTENCES": "8", "EVIDENCE_CHARS": "1400"}
     ),
-    Variant("no sentence rerank", "rerank", {"RERANK_CANDIDATES": "0"}),
-    Variant("no other-language bonus", "rerank", {"OTHER_LANGUAGE_BONUS": "0"}),
-    Variant("other-language bonus 0.05", "rerank", {"OTHER_LANGUAGE_BONUS": "0.05"}),
-    Variant("answer-kind penalty 0.1", "rerank", {"OFF_KIND_PENALTY": "0.1"}),
-    Variant("bare-marker margin 0.05", "citation check", {"MARKER_MARGIN": "0.05"}),
-    Variant("no second look for weak sources", "citation check", {"DRIFT_MARGIN": "-1"}),
-    Variant("second look from 0.25 below the best", "citation check", {"DRIFT_MARGIN": "0.25"}),
-    Variant("no nearest-sentence ranking", "fusion weights", {"SENTENCE_WEIGHT": "0"}),
-    Variant("fusion 1 : 1 : 1 (the default)", "fusion weights", _NO_RERANK, retrieval_only=True),
-    Variant("dense + BM25, no sentences", "fusion weights", {**_NO_RERANK, **_NO_SENT}, True),
-    Variant(
-        "dense only", "fusion weights", {**_NO_RERANK, **_NO_SENT, "LEXICAL_WEIGHT": "0"}, True
-    ),
-    Variant("BM25 only", "fusion weights", {**_NO_RERANK, **_NO_SENT, "DENSE_WEIGHT": "0"}, True),
-    Variant(
-        "nearest sentences only",
-        "fusion weights",
-        {**_NO_RERANK, "DENSE_WEIGHT": "0", "LEXICAL_WEIGHT": "0"},
-        True,
-    ),
-    Variant(
-        "dense 2 : BM25 1 : sentences 1",
-        "fusion weights",
-        {**_NO_RERANK, "DENSE_WEIGHT": "2"},
-        True,
-    ),
-    Variant(
-        "dense 1 : BM25 2 : sentences 1",
-        "fusion weights",
-        {**_NO_RERANK, "LEXICAL_WEIGHT": "2"},
-        True,
-    ),
+    Variant("no second look", "check", {"RETRY_SENTENCES": "0"}),
+    Variant("support 0.5", "check", {"MIN_SUPPORT": "0.5"}),
+    Variant("support 0.75", "check", {"MIN_SUPPORT": "0.75"}),
+    Variant("relevance alone (no coverage)", "decide", {"MIN_COVERAGE": "1.01"}),
+    Variant("relevance 0.3", "decide", {"MIN_RELEVANCE": "0.3"}),
+    Variant("no conflicts", "compose", {"CONFLICT_MARGIN": "-1"}),
 )
 
 
-def run(only: list[str] | None = None, holdout: bool = True) -> dict[str, Any]:
+def run(only: list[str] | None = None, every: int = 1) -> dict[str, Any]:
     """Measure every variant (or those whose name or group contains one of `only`)."""
     started = time.perf_counter()
     chosen = [v for v in VARIANTS if not only or any(o in v.name or o in v.group for o in only)]
-    previous = load_json("quality") or {}
-    rows: dict[str, Any] = dict(previous.get("dev", {}))
+    rows: dict[str, dict[str, Any]] = (load_json("quality") or {}).get("rows", {})
     for variant in chosen:
-        rows[variant.name] = _measure(variant, DEV_SET)
-    held: dict[str, Any] = dict(previous.get("holdout", {}))
-    if holdout and HOLDOUT_SET.exists():
-        for variant in (v for v in chosen if v.group in ("defaults", "LLM", "embedding model")):
-            held[variant.name] = _measure(variant, HOLDOUT_SET)
-    payload = {"machine": machine().line(), "dev": rows, "holdout": held}
+        rows[variant.name] = {c.name: _measure(variant, c, every) for c in corpora()}
+    payload = {"machine": machine().line(), "every": every, "rows": rows}
     save_json("quality", payload)
-    write_section("quality", _report(rows, held, time.perf_counter() - started), report=REPORT)
+    write("quality", _report(rows, every, time.perf_counter() - started), report=REPORT)
     return payload
 
 
-def _measure(variant: Variant, questions: Path) -> dict[str, Any]:
+def _measure(variant: Variant, corpus: Corpus, every: int) -> dict[str, Any]:
+    """The variant's summary of each question set asked of the corpus, merged by kind."""
     env = {**os.environ, **{f"ASSISTANT_{k}": v for k, v in variant.env.items()}}
-    if variant.store_env:
-        store = STORES / "-".join(f"{k}={v}" for k, v in sorted(variant.store_env.items()))
-        env["ASSISTANT_STORE_PATH"] = str(store)
-    ingest = subprocess.run(
-        [ASSISTANT, "ingest", "--json"], env=env, cwd=PROJECT_ROOT, capture_output=True, text=True
-    )
-    if ingest.returncode != 0:
-        raise RuntimeError(f"ingest for {variant.name} failed: {ingest.stderr.strip()[-400:]}")
-    out = RESULTS / f"quality-{questions.stem}-{variant.slug}.json"
-    command = [ASSISTANT, "eval", "--json", "--out", str(out), str(questions)]
-    if variant.retrieval_only:
-        command.append("--retrieval-only")
-    print(f"quality: {variant.name} on {questions.name}", file=sys.stderr, flush=True)
+    index = "-".join(f"{k}={v}" for k, v in sorted(variant.env.items()) if k in INDEX_SETTINGS)
+    store = RESULTS / "stores" / f"{corpus.name}{'-' + index if index else ''}"
+    env.update(ASSISTANT_SEEDS_DIR=str(corpus.folder), ASSISTANT_STORE_PATH=str(store))
+    _call([ASSISTANT, "ingest", "--json"], env, f"ingest of {corpus.name}")
+    results: list[dict[str, Any]] = []
+    for path, collection in corpus.sets:
+        out = RESULTS / f"quality-{corpus.name}-{path.stem}-{_slug(variant)}.json"
+        command = [ASSISTANT, "eval", str(path), "--json", "--out", str(out), "--every", str(every)]
+        if collection:
+            command += ["--collection", collection]
+        print(
+            f"quality: {variant.name} on {corpus.name} ({path.name})", file=sys.stderr, flush=True
+        )
+        _call(command, env, f"eval of {variant.name} on {corpus.name}")
+        results += json.loads(out.read_text("utf-8"))["results"]
+    return _summary(results)
+
+
+def _summary(results: list[dict[str, Any]]) -> dict[str, Any]:
+    from assistant.evaluation import Scored, summarize
+
+    return summarize([Scored(**r) for r in results])
+
+
+def _call(command: list[str], env: dict[str, str], what: str) -> None:
     done = subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True)
     if done.returncode != 0:
-        raise RuntimeError(f"eval of {variant.name} failed: {done.stderr.strip()[-400:]}")
-    summary: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    summary["settings"] = variant.env
-    summary["group"] = variant.group
-    summary["questions_file"] = questions.name
-    return summary
+        raise RuntimeError(f"{what} failed: {done.stderr.strip()[-400:]}")
 
 
-HEADER = (
-    "variant",
-    "changed",
-    "R@5",
-    "MRR",
-    "in prompt",
-    "accuracy",
-    "cite-P",
-    "refusal acc.",
-    "false refusals",
-    "conflict",
-    "p50 s",
-    "p95 s",
-    "first token p50 s",
-)
+def _slug(variant: Variant) -> str:
+    return "-".join(f"{k}={v}" for k, v in sorted(variant.env.items())) or "defaults"
 
 
-def _row(name: str, s: dict[str, Any]) -> list[str]:
-    lat = s.get("latency_ms", {})
-    changed = ", ".join(f"`{k}={v}`" for k, v in s.get("settings", {}).items()) or "–"
-    return [
-        name,
-        changed,
-        fmt(s.get("recall_at_5"), 2),
-        fmt(s.get("mrr"), 2),
-        fmt(s.get("answer_in_prompt"), 2),
-        fmt(s.get("answer_accuracy"), 2),
-        fmt(s.get("citation_precision"), 2),
-        fmt(s.get("refusal_accuracy"), 2),
-        fmt(s.get("false_refusal_rate"), 2),
-        fmt(s.get("conflicts_flagged"), 2),
-        fmt(_seconds(lat.get("total_p50")), 1),
-        fmt(_seconds(lat.get("total_p95")), 1),
-        fmt(_seconds(lat.get("first_token_p50")), 1),
-    ]
+HEADER = ("variant", "changed", "corpus", "R@5", "accuracy", "F1", "refused (answerable)",
+          "refusal acc.", "cite-P", "in language", "false conflicts", "first token p50 s")  # fmt: skip
 
 
-def _seconds(ms: float | None) -> float | None:
-    return None if ms is None else ms / 1000
+def _rows(name: str, variant_env: dict[str, str], by_corpus: dict[str, Any]) -> list[list[str]]:
+    changed = ", ".join(f"`{k}={v}`" for k, v in variant_env.items()) or "–"
+    out = []
+    for corpus, s in by_corpus.items():
+        first = s["latency_ms"]["first_token_p50"]
+        out.append([
+            name, changed, corpus, fmt(s["recall_at_5"], 2), fmt(s["answer_accuracy"], 2),
+            fmt(s["token_f1"], 2), fmt(s["false_refusal_rate"], 2), fmt(s["refusal_accuracy"], 2),
+            fmt(s["citation_precision"], 2), fmt(s["in_question_language"], 2),
+            fmt(s["false_conflicts"], 2), fmt(None if first is None else first / 1000, 1),
+        ])  # fmt: skip
+    return out
 
 
-def _report(rows: dict[str, Any], held: dict[str, Any], seconds: float) -> str:
-    order = [v.name for v in VARIANTS]
-    dev = [_row(n, rows[n]) for n in order if n in rows]
+def _kinds(by_corpus: dict[str, Any]) -> str:
+    rows = []
+    for corpus, s in by_corpus.items():
+        for kind, r in s["by_kind"].items():
+            rows.append([
+                corpus, kind, r["n"], fmt(r["recall"], 2), fmt(r["correct"], 2), fmt(r["f1"], 2),
+                fmt(r["refused"], 2), fmt(r["citation_precision"], 2), fmt(r["in_language"], 2),
+                fmt(None if r["total_p50"] is None else r["total_p50"] / 1000, 1),
+            ])  # fmt: skip
+    header = ("corpus", "kind", "n", "R@5", "correct", "F1", "refused", "cite-P", "in language",
+              "p50 s")  # fmt: skip
+    return table(header, rows)
+
+
+def _report(rows: dict[str, dict[str, Any]], every: int, seconds: float) -> str:
+    envs = {v.name: v.env for v in VARIANTS}
+    lines = [_r for name in (v.name for v in VARIANTS) if name in rows
+             for _r in _rows(name, envs[name], rows[name])]  # fmt: skip
     parts = [
-        "### Development set (`bench/questions.yaml`, "
-        f"{next(iter(rows.values()))['questions'] if rows else 0} questions)",
+        f"Every {every}. question of each kind" if every > 1 else "Every question",
         "",
-        table(HEADER, dev),
+        table(HEADER, lines),
     ]
-    if held:
-        n = next(iter(held.values()))["questions"]
-        parts += [
-            "",
-            f"### Held-out set (`bench/holdout.yaml`, {n} questions, not tuned on)",
-            "",
-            table(HEADER, [_row(k, held[k]) for k in order if k in held]),
-        ]
-    defaults = rows.get(DEFAULTS.name)
-    if defaults:
-        parts += ["", "Per kind of question, defaults, development set:", "", _kinds(defaults)]
+    if DEFAULTS.name in rows:
+        parts += ["", "Per kind of question, defaults:", "", _kinds(rows[DEFAULTS.name])]
     parts += [
         "",
-        "Every row is `assistant eval --json FILE` with the `ASSISTANT_*` variables of its "
-        "*changed* column (a variant that changes the index is ingested into its own store first); "
-        "latency is per answer with the models loaded.",
+        "Each row: `assistant eval FILE --json [--collection C]` with the `ASSISTANT_*` variables "
+        "of its *changed* column, over the corpus ingested into its own store; latency is per "
+        "answer with the models loaded.",
         "",
         provenance(seconds),
     ]
     return "\n".join(parts)
-
-
-def _kinds(summary: dict[str, Any]) -> str:
-    rows = []
-    for kind, r in summary.get("by_kind", {}).items():
-        rows.append(
-            [
-                kind,
-                r["n"],
-                fmt(r.get("recall"), 2),
-                fmt(r.get("mrr"), 2),
-                fmt(r.get("correct"), 2),
-                fmt(r.get("citation_precision"), 2),
-                fmt(r.get("refused"), 2),
-                fmt(_seconds(r.get("total_p50")), 1),
-            ]
-        )
-    return table(("kind", "n", "R@5", "MRR", "correct", "cite-P", "refused", "p50 s"), rows)
 
 
 def main() -> dict[str, Any]:

@@ -77,7 +77,7 @@ class Checker:
         for line in answers(draft):
             cited = [by_n[n] for n in _markers(line) if n in by_n]
             marks = tuple(e.n for e in cited)
-            text = clean(_MARKER.sub(" ", line))
+            text = answer_words(line)
             if NOT_FOUND.lower() in text.lower():
                 refused = True
                 checks.append(Check(line, marks, "dropped", 0.0, "says not found"))
@@ -146,6 +146,11 @@ def check(
 ) -> Checked:
     """The claims of the draft that stand in the evidence word for word (see `Checker`)."""
     return Checker(idf, min_support)(draft, question, evidence, language)
+
+
+def answer_words(line: str) -> str:
+    """An answer of the draft without its source numbers and the model's wrapping."""
+    return clean(_MARKER.sub(" ", line))
 
 
 def clean(text: str) -> str:

@@ -2,8 +2,9 @@
 
 An answer is given only when the draft holds up against its sources (at least one claim
 survived the check) and the collection is about the question at all: the best passage or
-sentence is at least `min_relevance` similar to it. Otherwise the answer is "not found", in the
-question's language, with no citations.
+sentence is at least `min_relevance` similar to it in meaning, or one of the first passages holds
+at least `min_coverage` of its words (weighted by rarity). Otherwise the answer is "not found",
+in the question's language, with no citations.
 """
 
 from __future__ import annotations
@@ -24,10 +25,17 @@ class Decision:
     reason: str = ""
 
 
-def decide(parts: Sequence[Checked], retrieved: Retrieved, min_relevance: float) -> Decision:
+def relevant(retrieved: Retrieved, min_relevance: float, min_coverage: float) -> bool:
+    """Whether the collection is about the question at all."""
+    return retrieved.relevance >= min_relevance or retrieved.coverage >= min_coverage
+
+
+def decide(
+    parts: Sequence[Checked], retrieved: Retrieved, min_relevance: float, min_coverage: float
+) -> Decision:
     """Answer with every claim that held up, when the collection is about the question."""
     claims = tuple(c for part in parts for c in part.claims)
-    if retrieved.relevance < min_relevance:
+    if not relevant(retrieved, min_relevance, min_coverage):
         return Decision(False, (), "no passage is close enough to the question")
     if not claims:
         refused = all(part.refused for part in parts)

@@ -30,7 +30,11 @@ class Drafter(Protocol):
     """The draft stage: streams text deltas, returns the Draft (use with `yield from`)."""
 
     def __call__(
-        self, question: str, evidence: Sequence[Evidence], prefix: str = ""
+        self,
+        question: str,
+        evidence: Sequence[Evidence],
+        prefix: str = "",
+        rejected: Sequence[str] = (),
     ) -> Generator[str, None, Draft]: ...
 
 
@@ -45,10 +49,15 @@ class ExtractiveDrafter:
         self.on_token = on_token
 
     def __call__(
-        self, question: str, evidence: Sequence[Evidence], prefix: str = ""
+        self,
+        question: str,
+        evidence: Sequence[Evidence],
+        prefix: str = "",
+        rejected: Sequence[str] = (),
     ) -> Generator[str, None, Draft]:
-        """Stream the draft; `prefix` goes before the first text shown."""
-        messages = extract_messages(question, evidence)
+        """Stream the draft; `prefix` goes before the first text shown; `rejected` are earlier
+        answers that did not hold up, which the model is told are not the answer."""
+        messages = extract_messages(question, evidence, rejected)
         text, shown = "", 0
         for delta in self.llm.stream(messages, self.max_tokens):
             self.on_token()

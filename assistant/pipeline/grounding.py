@@ -39,8 +39,8 @@ def ground(
 def support(text: str, sentence: Evidence, idf: Idf) -> float:
     """How well a sentence holds an answer: 1 when it holds its words in order, else the
     rarity-weighted share of the answer's words it holds (a word matches in any inflection the
-    sentence's stemmer folds together, a number in digits or in words); 0 when a number of the
-    answer is not in it."""
+    sentence's stemmer folds together, a number in digits or in words), or `NUMBERS_HOLD` when
+    the answer holds numbers; 0 when a number of the answer is not in it."""
     if not numbers(text) <= numbers(sentence.text, sentence.language):
         return 0.0
     mine, held = _tokens(text, sentence.language), _tokens(sentence.text, sentence.language)
@@ -51,7 +51,14 @@ def support(text: str, sentence: Evidence, idf: Idf) -> float:
         return 1.0
     total = sum(idf(t.stem) for t in mine)
     found = sum(idf(t.stem) for t in mine if any(_same(t, h) for h in held))
-    return found / total if total else 0.0
+    share = found / total if total else 0.0
+    # An answer whose numbers all stand in the sentence holds by them ("9-18 years old" for
+    # "aged 9–18"): the words around a number are the model's, the number is the source's.
+    return max(share, NUMBERS_HOLD) if numbers(text) else share
+
+
+NUMBERS_HOLD = 0.75
+"""The support of an answer whose every number stands in the sentence, at the least."""
 
 
 def locate(text: str, sentence: Evidence) -> str:

@@ -21,6 +21,7 @@ from assistant.pipeline.retrieve import HybridSearcher, cosine
 from assistant.settings import AssistantSettings
 from assistant.types import Passage
 from vectorstore.schema import sentence_id
+from vectorstore.text import tokenize
 
 Vector = Sequence[float]
 Span = tuple[int, int]
@@ -37,6 +38,8 @@ class Retrieved:
     relevance: float
     """The best similarity of the question to any candidate chunk or sentence."""
     retrieve_ms: float
+    coverage: float = 0.0
+    """The rarity-weighted share of the question's words the best of the first passages holds."""
     queries: tuple[Vector, ...] = ()
     """The query vector of each part of the question."""
     vectors: dict[tuple[str, int, int], Vector] = field(default_factory=dict)
@@ -86,8 +89,9 @@ class Reranker:
             queries = [embed(p) for p in question.parts]
         if s.rerank_candidates <= 0 or not result.query_vector:
             vectors = self.vectors_of(result.passages[:k])
+            coverage = self.coverage(question, result.passages[:k])
             return Retrieved(result.passages[:k], result.best_dense, result.retrieve_ms,
-                             tuple(queries), vectors)  # fmt: skip
+                             coverage, tuple(queries), vectors)  # fmt: skip
         vectors = self.vectors_of(result.passages)
 
         def sentences(passage: Passage) -> list[tuple[Span, Vector]]:
@@ -106,9 +110,26 @@ class Reranker:
         )[:k]
         best = max((best_sentence(q, p, sentences) for q in queries for p in ranked), default=0)
         elapsed = (time.perf_counter() - started) * 1000
-        return Retrieved(
-            tuple(ranked), max(best, result.best_dense), elapsed, tuple(queries), vectors
-        )
+        relevance = max(best, result.best_dense)
+        coverage = self.coverage(question, ranked)
+        return Retrieved(tuple(ranked), relevance, elapsed, coverage, tuple(queries), vectors)
+
+    def coverage(self, question: Question, passages: Sequence[Passage], first: int = 3) -> float:
+        """How much of the question the best of the first passages holds word for word: the
+        rarity-weighted share of its words (a sign of relevance the embedding can miss, as
+        for a terse question naming someone rare)."""
+        terms = set(tokenize(question.text, question.language))
+        total = sum(self.searcher.idf(t) for t in terms)
+        if not total:
+            return 0.0
+        held = [
+            sum(
+                self.searcher.idf(t)
+                for t in terms & set(tokenize(f"{p.title} {p.text}", p.language))
+            )
+            for p in passages[:first]
+        ]
+        return max(held, default=0.0) / total
 
     def vectors_of(self, passages: Sequence[Passage]) -> dict[tuple[str, int, int], Vector]:
         """Stored sentence vectors of the passages, keyed by (source, start, end)."""
