@@ -51,6 +51,8 @@ class Corpus:
     folder: Path
     sets: tuple[tuple[Path, str], ...]
     """(question file, collection name for JSON lines)."""
+    sampled: bool = True
+    """Whether `--every K` thins its questions (the seeds' 80 are always asked in full)."""
 
 
 def corpora() -> list[Corpus]:
@@ -59,6 +61,7 @@ def corpora() -> list[Corpus]:
         "seeds",
         PROJECT_ROOT / "seeds",
         ((PROJECT_ROOT / "bench/questions.yaml", ""), (PROJECT_ROOT / "bench/holdout.yaml", "")),
+        sampled=False,
     )
     found = [seeds]
     questions = XQUAD / "questions.jsonl"
@@ -129,7 +132,8 @@ def _measure(variant: Variant, corpus: Corpus, every: int) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     for path, collection in corpus.sets:
         out = RESULTS / f"quality-{corpus.name}-{path.stem}-{_slug(variant)}.json"
-        command = [ASSISTANT, "eval", str(path), "--json", "--out", str(out), "--every", str(every)]
+        step = str(every if corpus.sampled else 1)
+        command = [ASSISTANT, "eval", str(path), "--json", "--out", str(out), "--every", step]
         if collection:
             command += ["--collection", collection]
         print(
@@ -193,7 +197,9 @@ def _report(rows: dict[str, dict[str, Any]], every: int, seconds: float) -> str:
     lines = [_r for name in (v.name for v in VARIANTS) if name in rows
              for _r in _rows(name, envs[name], rows[name])]  # fmt: skip
     parts = [
-        f"Every {every}. question of each kind" if every > 1 else "Every question",
+        f"Wikipedia: every {every}. question of each kind; seeds: every question"
+        if every > 1
+        else "Every question",
         "",
         table(HEADER, lines),
     ]
