@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assistant.evaluation.questions import EvalQuestion, Span
+from assistant.language import question_language
 from vectorstore.languages import stopwords
 from vectorstore.text import detect_language, tokenize
 
@@ -198,7 +199,7 @@ def score(question: EvalQuestion, answer: Any, k: int = 5) -> Scored:
         held, f1 = holds_answer(text, question.answers) if found else (False, 0.0)
         if found and not held:
             missing = (" | ".join(question.answers),)
-    language = detect_language(question.question, _LANGUAGES)
+    language = question_language(question.question, _LANGUAGES)
     gold = [s for g in question.spans for s in g]
     precise, chars, verdicts = 0, 0, []
     for c in citations if found else []:

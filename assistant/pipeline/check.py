@@ -29,7 +29,8 @@ _PREAMBLE = re.compile(r"^\W*(?:answer|svar|antwort|réponse|respuesta)\s*:\s*",
 @dataclass(frozen=True)
 class Claim:
     """One answer of the draft, the evidence sentence it stands in, and the language its words
-    are in (the sentence's, or the question's when the model translated them itself)."""
+    are in (the sentence's when copied from it; empty when found only by translating it, as the
+    model may have written them in either language)."""
 
     text: str
     evidence: Evidence
@@ -114,7 +115,9 @@ class Checker:
         found = self._across_languages(text, cited, evidence, language)
         if found is not None:
             score, source = found
-            claim = Claim(text, source, score, language)
+            # Its words may be the question's language or, copied, the source's: left open, so
+            # that composing puts them into the question's language either way.
+            claim = Claim(text, source, score, "")
             return claim, ("supported", score, "found in the source's language")
         return None, ("unsupported", 0.0, "no source says this")
 

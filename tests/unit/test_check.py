@@ -83,3 +83,24 @@ def test_support_is_full_in_order_and_partial_by_content_words() -> None:
     assert support("5.000", sentence, lambda t: 1.0) == 1.0  # the same number, other separator
     assert 0 < support("prisoners of war freed", sentence, lambda t: 1.0) < 1
     assert support("6,000 prisoners", sentence, lambda t: 1.0) == 0.0
+
+
+def test_an_answer_found_only_across_languages_is_put_into_the_questions_language() -> None:
+    from assistant.pipeline.check import Checker
+    from assistant.pipeline.compose import Composer
+    from assistant.pipeline.question import read_question
+
+    to_danish = {"the post of envoy": "posten som udsending"}
+    asked: list[tuple[str, str]] = []
+
+    def translate(text: str, language: str) -> str:
+        asked.append((text, language))
+        return to_danish.get(text, text) if language == "da" else text
+
+    checker = Checker(lambda t: 1.0, 0.6, translate)
+    question = read_question("Which post?", "Which post does Tom West take over?", "en")
+    checked = checker("the post of envoy [3]", question.text, EVIDENCE, "en")
+    assert [(c.text, c.evidence.n) for c in checked.claims] == [("the post of envoy", 3)]
+    # Whichever language the model wrote it in, the answer is composed in the question's.
+    assert Composer(translate)(checked.claims, question).text == "the post of envoy [1]"
+    assert asked[-1] == ("the post of envoy", "en")
