@@ -57,7 +57,7 @@ def _runner(name: str, args: argparse.Namespace) -> Callable[[], dict[str, Any]]
     if name == "quality":
         from bench import quality
 
-        return lambda: quality.run(only=args.variants, every=args.every)
+        return lambda: quality.run(only=args.variants, every=args.every, rescore=args.rescore)
     if name == "reingest":
         if importlib.util.find_spec("bench.reingest") is None:
             return None
@@ -109,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--every", type=int, default=1,
         help="quality: ask every K-th question of each kind (default: all of them)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--rescore", action="store_true",
+        help="quality: summarise the stored answers again with the current scorer (no model run)",
     )  # fmt: skip
     parser.add_argument("--no-lock", action="store_true", help="the heavy-job lock is already held")
     parser.add_argument(

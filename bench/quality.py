@@ -109,13 +109,15 @@ VARIANTS: tuple[Variant, ...] = (
 )
 
 
-def run(only: list[str] | None = None, every: int = 1) -> dict[str, Any]:
-    """Measure every variant (or those whose name or group contains one of `only`)."""
+def run(only: list[str] | None = None, every: int = 1, rescore: bool = False) -> dict[str, Any]:
+    """Measure every variant (or those whose name or group contains one of `only`); with
+    `rescore`, summarise their stored answers again with the current scorer, asking no model."""
     started = time.perf_counter()
     chosen = [v for v in VARIANTS if not only or any(o in v.name or o in v.group for o in only)]
     rows: dict[str, dict[str, Any]] = (load_json("quality") or {}).get("rows", {})
     for variant in chosen:
-        rows[variant.name] = {c.name: _measure(variant, c, every) for c in corpora()}
+        measure = _stored if rescore else _measure
+        rows[variant.name] = {c.name: measure(variant, c, every) for c in corpora()}
     payload = {"machine": machine().line(), "every": every, "rows": rows}
     save_json("quality", payload)
     write("quality", _report(rows, every, time.perf_counter() - started), report=REPORT)
@@ -141,6 +143,22 @@ def _measure(variant: Variant, corpus: Corpus, every: int) -> dict[str, Any]:
         )
         _call(command, env, f"eval of {variant.name} on {corpus.name}")
         results += json.loads(out.read_text("utf-8"))["results"]
+    return _summary(results)
+
+
+def _stored(variant: Variant, corpus: Corpus, every: int) -> dict[str, Any]:
+    """The variant's stored answers on the corpus, scored again for what the answer text alone
+    tells (its language): a change of that rule needs no model run."""
+    from assistant.evaluation import load_questions
+    from assistant.evaluation.scoring import answer_language
+
+    results: list[dict[str, Any]] = []
+    for path, collection in corpus.sets:
+        out = RESULTS / f"quality-{corpus.name}-{path.stem}-{_slug(variant)}.json"
+        asked = {q.id: q.question for q in load_questions(path, collection)}
+        for r in json.loads(out.read_text("utf-8"))["results"]:
+            language = answer_language(r["answer"], asked[r["id"]]) if r["found"] else None
+            results.append({**r, "in_language": language})
     return _summary(results)
 
 

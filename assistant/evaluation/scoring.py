@@ -92,11 +92,19 @@ def holds_answer(answer: str, golds: Sequence[str]) -> tuple[bool, float]:
     return held or best >= 0.5, best
 
 
+def answer_language(answer: str, question: str) -> bool | None:
+    """Whether the answer is in the question's language (None when its words do not tell)."""
+    return in_language(answer, question_language(question, _LANGUAGES))
+
+
 def in_language(answer: str, expected: str) -> bool | None:
-    """Whether the answer is written in the `expected` language; None when it is too short to
-    tell (fewer than three words of letters: a name, a number, a date)."""
+    """Whether the answer is written in the `expected` language; None when nothing in it tells:
+    fewer than three words of letters, or fewer than two function words (stop words) of any of
+    the languages, as in a name or a term ("US Supreme Court", "Rhine-Meuse delta"), which no
+    language owns and a language detector guesses at."""
     text = _MARKER.sub(" ", answer)
-    if len(re.findall(r"[^\W\d_]{2,}", text)) < 3:
+    words = [w.lower() for w in re.findall(r"[^\W\d_]{2,}", text)]
+    if len(words) < 3 or sum(w in _STOP for w in words) < 2:
         return None
     return detect_language(text, _LANGUAGES) == expected
 
@@ -199,7 +207,6 @@ def score(question: EvalQuestion, answer: Any, k: int = 5) -> Scored:
         held, f1 = holds_answer(text, question.answers) if found else (False, 0.0)
         if found and not held:
             missing = (" | ".join(question.answers),)
-    language = question_language(question.question, _LANGUAGES)
     gold = [s for g in question.spans for s in g]
     precise, chars, verdicts = 0, 0, []
     for c in citations if found else []:
@@ -236,7 +243,7 @@ def score(question: EvalQuestion, answer: Any, k: int = 5) -> Scored:
             "draft": _get(answer, "draft", ""),
         },
         f1=f1,
-        in_language=in_language(text, language) if found else None,
+        in_language=answer_language(text, question.question) if found else None,
         in_prompt=shown,
     )
 

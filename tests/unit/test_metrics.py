@@ -13,6 +13,8 @@ from assistant.evaluation.questions import EvalFileError, EvalQuestion, Span, lo
 from assistant.evaluation.scoring import (
     citing_sentences,
     fact_present,
+    holds_answer,
+    in_language,
     missing_facts,
     retrieval,
     score,
@@ -183,3 +185,21 @@ def test_malformed_question_files_are_one_clear_error(tmp_path: Path, content: s
         load_questions(path)
     with pytest.raises(EvalFileError, match="cannot read"):
         load_questions(tmp_path / "missing.yaml")
+
+
+def test_a_short_gold_answer_counts_when_held_or_close_and_f1_rewards_short_answers() -> None:
+    held, f1 = holds_answer("Off the coast of Africa. [1]", ["Africa"])
+    assert held and f1 == pytest.approx(0.4)
+    pasted = "In 1900 the island off the coast of Africa was first mapped by sailors from Lisbon."
+    assert holds_answer(pasted, ["Africa"])[1] < 0.2
+    assert holds_answer("Ogród Saski [2]", ["Ogród Saski"]) == (True, 1.0)
+    assert holds_answer("the Saxon Palace", ["Saxon Garden"])[0] is True  # F1 0.5
+    assert holds_answer("Warsaw", ["Saxon Garden"]) == (False, 0.0)
+
+
+def test_the_answers_language_is_told_by_its_function_words_not_by_names() -> None:
+    assert in_language("Off the coast of Africa. [1]", "en") is True
+    assert in_language("Det sagde den sikkerhedspolitiske ekspert [1]", "en") is False
+    assert in_language("die Einheit der magnetischen Flussdichte", "de") is True
+    for neutral in ("US Supreme Court [1]", "Rhine-Meuse delta [1]", "1943 [1]", "Ogród Saski"):
+        assert in_language(neutral, "en") is None, neutral
