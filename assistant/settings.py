@@ -51,7 +51,7 @@ class AssistantSettings:
     """Added in the rerank to passages in another language than the question's."""
     evidence_passages: int = field(default_factory=lambda: env_int("EVIDENCE_PASSAGES", 4))
     """Passages whose sentences compete to reach the prompt (ASSISTANT_EVIDENCE_PASSAGES)."""
-    evidence_sentences: int = field(default_factory=lambda: env_int("EVIDENCE_SENTENCES", 6))
+    evidence_sentences: int = field(default_factory=lambda: env_int("EVIDENCE_SENTENCES", 4))
     """Numbered sentences given to the model (ASSISTANT_EVIDENCE_SENTENCES)."""
     retry_sentences: int = field(default_factory=lambda: env_int("RETRY_SENTENCES", 3))
     """When nothing of the draft holds up, ask once more with only this many best sentences;

@@ -89,7 +89,7 @@ def select_evidence(
     similarity: Similarity | None = None,
     *,
     max_passages: int = 4,
-    max_sentences: int = 6,
+    max_sentences: int = 4,
     max_chars: int = 900,
 ) -> list[Evidence]:
     """Pick and number the sentences to show the model, best first: a small model leans towards
