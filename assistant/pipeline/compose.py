@@ -8,10 +8,11 @@ quotation, the cited sentence itself is the answer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from assistant.language import table
+from assistant.language import LANGUAGES, table
 from assistant.llm import ChatBackend
 from assistant.pipeline.check import Claim, clean
 from assistant.pipeline.conflicts import Conflict
@@ -90,8 +91,13 @@ class Translator:
         messages = translate_messages(text, language)
         budget = 2 * len(text.split()) + 16
         reply = "".join(self.llm.stream(messages, budget, stop=["\n"]))
-        translated = clean(reply)
+        translated = clean(_LABEL.sub("", reply.strip()))
         keeps_numbers = numbers(translated) == numbers(text)
         if translated and keeps_numbers and len(translated) <= 3 * len(text) + 20:
             return translated
         return text
+
+
+_NAMES = "|".join(re.escape(t.name) for t in LANGUAGES.values())
+_LABEL = re.compile(rf"^(?:{_NAMES})\s*:\s*", re.IGNORECASE)
+"""A language's name the model puts before its translation ("German: Saxon Garden")."""

@@ -200,6 +200,8 @@ def test_a_translation_that_changes_a_number_is_not_used() -> None:
     assert Translator(Model("5.000 fanger"))("5,000 prisoners", "da") == "5.000 fanger"
     assert Translator(Model("500 fanger"))("5,000 prisoners", "da") == "5,000 prisoners"
     assert Translator(Model(""))("Uzbekistan", "da") == "Uzbekistan"
+    assert Translator(Model("German: Saxon Garden"))("Sächsischer Garten", "en") == "Saxon Garden"
+    assert Translator(Model("Deutschland"))("Germany", "de") == "Deutschland"
 
 
 def test_a_request_for_a_quotation_gets_the_cited_sentence(fake_assistant) -> None:  # type: ignore[no-untyped-def]
