@@ -133,7 +133,7 @@ def _measure(variant: Variant, corpus: Corpus, every: int) -> dict[str, Any]:
     _call([ASSISTANT, "ingest", "--json"], env, f"ingest of {corpus.name}")
     results: list[dict[str, Any]] = []
     for path, collection in corpus.sets:
-        out = RESULTS / f"quality-{corpus.name}-{path.stem}-{_slug(variant)}.json"
+        out = _answers_file(variant, corpus, path)
         step = str(every if corpus.sampled else 1)
         command = [ASSISTANT, "eval", str(path), "--json", "--out", str(out), "--every", step]
         if collection:
@@ -154,7 +154,7 @@ def _stored(variant: Variant, corpus: Corpus, every: int) -> dict[str, Any]:
 
     results: list[dict[str, Any]] = []
     for path, collection in corpus.sets:
-        out = RESULTS / f"quality-{corpus.name}-{path.stem}-{_slug(variant)}.json"
+        out = _answers_file(variant, corpus, path)
         asked = {q.id: q.question for q in load_questions(path, collection)}
         for r in json.loads(out.read_text("utf-8"))["results"]:
             language = answer_language(r["answer"], asked[r["id"]]) if r["found"] else None
@@ -172,6 +172,11 @@ def _call(command: list[str], env: dict[str, str], what: str) -> None:
     done = subprocess.run(command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"{what} failed: {done.stderr.strip()[-400:]}")
+
+
+def _answers_file(variant: Variant, corpus: Corpus, questions: Path) -> Path:
+    """Where the variant's per-question answers to one question set are kept."""
+    return RESULTS / f"quality-{corpus.name}-{questions.stem}-{_slug(variant)}.json"
 
 
 def _slug(variant: Variant) -> str:

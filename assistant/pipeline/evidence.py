@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from assistant.language import table
 from assistant.types import Evidence, Passage
@@ -117,20 +118,18 @@ def select_evidence(
             order[(before.source, before.start)] = sentence.score
             used += len(before.text)
     ordered = sorted(chosen.values(), key=lambda e: (-order[(e.source, e.start)], e.start))
-    return [
-        Evidence(i + 1, e.source, e.title, e.start, e.end, e.text, e.score, e.language, e.passage)
-        for i, e in enumerate(ordered)
-    ]
+    return _numbered(ordered)
 
 
 def focused(evidence: Sequence[Evidence], k: int) -> list[Evidence]:
     """The k best-scored sentences, best first and renumbered: a short second prompt when the
     first draft did not hold up."""
-    best = sorted(evidence, key=lambda e: -e.score)[: max(k, 0)]
-    return [
-        Evidence(i + 1, e.source, e.title, e.start, e.end, e.text, e.score, e.language, e.passage)
-        for i, e in enumerate(best)
-    ]
+    return _numbered(sorted(evidence, key=lambda e: -e.score)[: max(k, 0)])
+
+
+def _numbered(evidence: Sequence[Evidence]) -> list[Evidence]:
+    """The sentences numbered 1, 2, … in their order, as the prompt shows them."""
+    return [replace(e, n=i) for i, e in enumerate(evidence, 1)]
 
 
 def leans_back(sentence: Evidence) -> bool:
