@@ -7,12 +7,14 @@ extracted from the markup, since offsets into tags would highlight nothing a rea
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.content import decode, html_to_text, looks_binary
 from ingest.errors import DocumentError
 
 SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
@@ -35,6 +37,8 @@ class LoadedDocument:
     content_hash: str
     encoding: str
     kind: str
+    warnings: tuple[str, ...] = ()
+    """Lines about what reading changed, such as invalid bytes replaced."""
 
 
 def discover(root: Path, paths: list[Path] | None = None) -> tuple[list[SourceFile], list[str]]:
@@ -42,32 +46,95 @@ def discover(root: Path, paths: list[Path] | None = None) -> tuple[list[SourceFi
 
     Hidden files and folders (a name starting with '.') are passed over. A link is followed only
     when it points inside `root`; a link to a file that is ingested under its own name is passed
-    over (no duplicate passages); a link to outside, a broken link and a file name that is not
-    valid UTF-8 are each reported in one line.
+    over (no duplicate passages); a link to outside, a broken link, a symlink loop, a folder that
+    cannot be read and a file name that is not valid UTF-8 are each reported in one line. Nothing
+    in the folder makes it raise: the app lists the folder with it on every page.
     """
-    real_root = root.resolve()
+    real_root = _real(root) or root.absolute()
     problems: list[str] = []
     found: dict[str, SourceFile] = {}
     for target in paths or [root]:
-        absolute = (target if target.is_absolute() else Path.cwd() / target).absolute()
-        if not (_inside(absolute.resolve(), real_root) or _inside(absolute, root.absolute())):
-            problems.append(f"{target}: outside the documents folder {root}, skipped")
-            continue
-        if absolute.is_dir():
-            candidates = sorted(absolute.rglob("*"))
-        elif absolute.exists() or absolute.is_symlink():
-            candidates = [absolute]
-        else:
-            problems.append(f"{target}: no such file or folder")
-            continue
-        for path in candidates:
-            source = _relative(path, root)
-            problem = _problem(path, source, real_root)
+        for path in _candidates(target, root, problems):
+            source = source_of(path, root)
+            try:
+                problem = _problem(path, source, real_root)
+            except OSError as exc:
+                problem = _unreadable(_printable(source or str(path)), exc)
             if problem:
                 problems.append(problem)
             elif problem is not None and source is not None:
                 found[source] = SourceFile(source=source, path=path)
     return [found[key] for key in sorted(found)], problems
+
+
+def _candidates(target: Path, root: Path, problems: list[str]) -> list[Path]:
+    """The entries a path given by the user stands for: itself, or every entry under it when it
+    is a folder. When there are none for a reason (outside the folder, no such path, cannot be
+    read), the reason is added to `problems`."""
+    start = locate(target, root)
+    if start is None:
+        problems.append(f"{target}: outside the documents folder {root}, skipped")
+        return []
+    try:
+        if start.is_dir():
+            return _walk(start, root, problems)
+        if start.exists() or start.is_symlink():
+            return [start]
+    except OSError as exc:
+        problems.append(_unreadable(str(target), exc))
+        return []
+    problems.append(f"{target}: no such file or folder")
+    return []
+
+
+def locate(target: Path, root: Path) -> Path | None:
+    """Where a path given by the user leads in the documents folder (None: outside it): the entry
+    it names, except that a link to a folder, or a link from elsewhere into the folder, leads to
+    where it points, so that files are named as when the whole folder is ingested."""
+    entry = _entry(target)
+    if source_of(entry, root) is not None and not (os.path.islink(entry) and os.path.isdir(entry)):
+        return entry
+    real = _real(entry)
+    return real if real is not None and source_of(real, root) is not None else None
+
+
+def source_of(path: Path, root: Path) -> str | None:
+    """`path` relative to the documents folder, however either was spelled ('.' for the folder
+    itself, None for a path outside it)."""
+    absolute, base = path.absolute(), root.absolute()
+    if ".." not in absolute.parts and _inside(absolute, base):
+        return absolute.relative_to(base).as_posix()
+    entry = _entry(path)
+    for folder in (_entry(root), _real(root)):
+        if folder is not None and _inside(entry, folder):
+            return entry.relative_to(folder).as_posix()
+    return None
+
+
+def _walk(top: Path, root: Path, problems: list[str]) -> list[Path]:
+    """Every entry under the folder `top`, sorted. Links to folders are listed but not entered,
+    hidden folders neither; a folder that cannot be read is added to `problems`, the rest listed."""
+    entries: list[Path] = []
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else top
+        name = source_of(where, root)
+        shown = name if name not in (None, ".") else str(where)
+        problems.append(_unreadable(_printable(shown), exc))
+
+    for folder, folders, files in os.walk(top, onerror=unreadable):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        entries += [Path(folder, name) for name in folders + files]
+    return sorted(entries)
+
+
+def _unreadable(shown: str, exc: OSError) -> str:
+    """The line for an entry of the folder that could not be examined."""
+    if isinstance(exc, FileNotFoundError):
+        return f"{shown}: deleted while ingesting, skipped"
+    if isinstance(exc, PermissionError):
+        return f"{shown}: no permission to read it, skipped"
+    return f"{shown}: cannot be read ({exc.strerror}), skipped"
 
 
 def _problem(path: Path, source: str | None, real_root: Path) -> str | None:
@@ -76,24 +143,24 @@ def _problem(path: Path, source: str | None, real_root: Path) -> str | None:
         return None
     shown = _printable(source)
     if path.is_dir():
-        outside = path.is_symlink() and not _inside(path.resolve(), real_root)
+        outside = path.is_symlink() and not _inside(_real(path) or path, real_root)
         return (
             f"{shown}: a link to a folder outside the documents folder, skipped"
             if outside
             else None
         )
-    if path.suffix.lower() not in SUFFIXES:
+    if not is_supported(path.name):
         return None
     if path.is_symlink():
-        real = path.resolve()
+        real = _real(path)
+        if real is None:
+            return f"{shown}: a symlink loop, skipped"
         if not _inside(real, real_root):
             return f"{shown}: a link to outside the documents folder, skipped"
         if not real.exists():
             return f"{shown}: a broken link (its target does not exist), skipped"
-        if (
-            _relative(real, real_root)
-            and _problem(real, _relative(real, real_root), real_root) == ""
-        ):
+        own = source_of(real, real_root)
+        if own and _problem(real, own, real_root) == "":
             return None  # the target is ingested under its own name
     if shown != source:
         return f"{shown}: the file name is not valid UTF-8, skipped (rename the file)"
@@ -124,9 +191,9 @@ def read_document(file: SourceFile, max_bytes: int) -> LoadedDocument:
         )
     if not data.strip():
         raise DocumentError(f"{file.source}: empty file, skipped")
-    if _looks_binary(data):
+    if looks_binary(data):
         raise DocumentError(f"{file.source}: not a text file (binary content), skipped")
-    text, encoding = decode(data)
+    text, encoding, replaced = decode(data)
     kind = "html" if file.path.suffix.lower() in (".html", ".htm") else "text"
     if kind == "html":
         text = html_to_text(text)
@@ -140,7 +207,16 @@ def read_document(file: SourceFile, max_bytes: int) -> LoadedDocument:
         content_hash=hashlib.sha256(data).hexdigest(),
         encoding=encoding,
         kind=kind,
+        warnings=_replaced_note(file.source, encoding, replaced),
     )
+
+
+def _replaced_note(source: str, encoding: str, replaced: int) -> tuple[str, ...]:
+    """The line that says how many bytes decoding replaced (none when it replaced none)."""
+    if not replaced:
+        return ()
+    count = "1 byte is" if replaced == 1 else f"{replaced} bytes are"
+    return (f"{source}: {count} not valid {encoding.upper()}, replaced with \ufffd",)
 
 
 def file_hash(path: Path) -> str:
@@ -155,81 +231,6 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-)
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode as the Unicode encoding its byte-order mark names, as UTF-8 when it is UTF-8, as
-    Windows-1252 (the Latin-1 superset) when that reads as clean text, else as the encoding
-    charset-normalizer detects."""
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(name), name.removesuffix("-sig")
-            except UnicodeDecodeError:
-                break
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-    from charset_normalizer.md import mess_ratio
-
-    try:
-        western = data.decode("cp1252")
-    except UnicodeDecodeError:
-        western = None
-    # Detection alone often picks a Central European or East Asian code page for short Latin-1
-    # text (æ ø å read as ć ř ĺ); Latin-1 text decoded as cp1252 has no mess at all.
-    if western is not None and mess_ratio(western, 0.2) < 0.05:
-        return western, "cp1252"
-    matches = list(from_bytes(data))
-    best = matches[0] if matches else None
-    if best is not None and best.encoding.startswith("mac_"):
-        # Text files come from Windows far more often than from classic Mac OS.
-        windows = [m for m in matches if m.encoding.startswith("cp125")]
-        if windows and windows[0].chaos <= best.chaos + 0.01:
-            best = windows[0]
-    if best is not None:
-        try:
-            return data.decode(best.encoding), best.encoding
-        except (UnicodeDecodeError, LookupError):
-            pass
-    return (western, "cp1252") if western is not None else (data.decode("latin-1"), "latin-1")
-
-
-def html_to_text(markup: str) -> str:
-    """The main text of an HTML page, without navigation, ads and comments."""
-    import trafilatura
-
-    extracted = trafilatura.extract(
-        markup, include_comments=False, include_tables=False, favor_recall=True
-    )
-    if extracted:
-        title = trafilatura.extract_metadata(markup)
-        heading = title.title if title is not None and title.title else ""
-        if heading and not extracted.startswith(heading):
-            return f"{heading}\n\n{extracted}\n"
-        return extracted + "\n"
-    return ""
-
-
-def _looks_binary(data: bytes) -> bool:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
-        return False  # UTF-16/32 with a byte-order mark: NUL bytes are expected
-    sample = data[:8192]
-    if b"\x00" in sample:
-        return True
-    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    return control > len(sample) * 0.05
-
-
 def _inside(path: Path, root: Path) -> bool:
     try:
         path.relative_to(root)
@@ -238,17 +239,24 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def _relative(path: Path, root: Path) -> str | None:
-    """`path` relative to the documents folder, however either was spelled (None: not inside)."""
-    for base in (root.absolute(), root.resolve()):
-        try:
-            return path.absolute().relative_to(base).as_posix()
-        except ValueError:
-            continue
+def _entry(path: Path) -> Path:
+    """The folder entry `path` names: absolute, with '..' and links resolved in every part but
+    the last (which may itself be a link)."""
+    absolute = path.absolute()
+    if absolute.name in ("", ".."):
+        return _real(absolute) or Path(os.path.normpath(absolute))
+    parent = _real(absolute.parent) or Path(os.path.normpath(absolute.parent))
+    return parent / absolute.name
+
+
+def _real(path: Path) -> Path | None:
+    """`path` absolute with every link followed (None: its links go round in a loop)."""
     try:
-        return (path.absolute().parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return None
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None
+    return Path(os.path.realpath(path))
 
 
 def _printable(source: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from ingest.chunk import chunk, chunk_id
 from ingest.clean import clean
 from ingest.errors import DocumentError
-from ingest.load import SourceFile, file_hash, read_document
+from ingest.load import SourceFile, file_hash, locate, read_document, source_of
 from ingest.metadata import describe
 from ingest.settings import IngestSettings
 from vectorstore.schema import ChunkRecord, DocumentRecord, Span, sentence_id
@@ -29,6 +29,8 @@ class Prepared:
     sentences: list[Span]
     vectors: dict[tuple[str, int], list[float]] = field(default_factory=dict)
     replaces: bool = False
+    warnings: tuple[str, ...] = ()
+    """Lines about what reading changed (the document is still ingested)."""
 
     @property
     def source(self) -> str:
@@ -133,24 +135,22 @@ def prepare(file: SourceFile, settings: IngestSettings) -> Prepared:
         ingested_at=time.time(),
     )
     sentences = sorted({span for piece in pieces for span in piece.sentences})
-    return Prepared(record=record, text=loaded.text, chunks=records, sentences=sentences)
+    return Prepared(
+        record=record,
+        text=loaded.text,
+        chunks=records,
+        sentences=sentences,
+        warnings=loaded.warnings,
+    )
 
 
 def scope_of(root: Path, paths: list[Path] | None) -> list[str] | None:
     """The sources an ingest of `paths` is about (None: the whole folder)."""
     if not paths:
         return None
-    root = root.resolve()
-    scope: list[str] = []
-    for path in paths:
-        absolute = (path if path.is_absolute() else Path.cwd() / path).absolute()
-        for candidate in (absolute, absolute.resolve()):
-            try:
-                scope.append(candidate.relative_to(root).as_posix())
-                break
-            except ValueError:
-                continue
-    return scope
+    located = [locate(path, root) for path in paths]
+    sources = [source_of(path, root) for path in located if path is not None]
+    return [source for source in sources if source is not None]
 
 
 def in_scope(source: str, scope: list[str] | None) -> bool:

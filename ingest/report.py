@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
+
+_LINE_BREAKING = frozenset({"Cc", "Cs", "Zl", "Zp"})
+"""Unicode categories escaped in report lines: controls (newline, tab, terminal escapes),
+undecodable bytes of a file name, and line and paragraph separators."""
 
 
 @dataclass(frozen=True)
 class IngestReport:
-    """What an ingest changed. `errors` holds one line per file that could not be ingested."""
+    """What an ingest changed. `errors` holds one line per file that could not be ingested,
+    `warnings` one line per file that was ingested but not quite as it is (bytes replaced)."""
 
     added: tuple[str, ...]
     updated: tuple[str, ...]
@@ -24,6 +30,9 @@ class IngestReport:
     sentences_embedded: int = 0
     resumed: bool = False
     """This ingest continued the copy an interrupted ingest had begun."""
+    warnings: tuple[str, ...] = ()
+    """One line per document ingested with a caveat, such as invalid bytes replaced (not a
+    failure: `ok` stays true)."""
 
     @property
     def ok(self) -> bool:
@@ -40,8 +49,11 @@ class IngestReport:
         )
 
     def lines(self) -> list[str]:
-        """The full report: problems first (one line each), then what changed, then the summary."""
+        """The full report: problems first (one line each), then what changed, then the summary.
+        Control characters in file names are shown escaped (a newline as \\n), so that each
+        entry stays one line."""
         out = [f"error: {line}" for line in self.errors]
+        out += [f"warning: {line}" for line in self.warnings]
         if self.rebuilt_from:
             out.append("rebuilt the index: the embedding model or chunking changed")
         if self.resumed:
@@ -52,7 +64,7 @@ class IngestReport:
         out += [f"updated: {s}" for s in self.updated]
         out += [f"deleted: {s}" for s in self.deleted]
         out.append(self.summary())
-        return out
+        return [_one_line(line) for line in out]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -61,6 +73,7 @@ class IngestReport:
             "unchanged": list(self.unchanged),
             "deleted": list(self.deleted),
             "errors": list(self.errors),
+            "warnings": list(self.warnings),
             "chunks_embedded": self.chunks_embedded,
             "chunks_total": self.chunks_total,
             "sentences_embedded": self.sentences_embedded,
@@ -70,3 +83,13 @@ class IngestReport:
             "repaired": self.repaired,
             "resumed": self.resumed,
         }
+
+
+def _one_line(text: str) -> str:
+    """`text` with every character that could break or garble a line escaped ('\\n', '\\x1b')."""
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii")
+        if unicodedata.category(ch) in _LINE_BREAKING
+        else ch
+        for ch in text
+    )

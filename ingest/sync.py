@@ -218,6 +218,7 @@ def _report(
         unchanged=tuple(plan.unchanged),
         deleted=tuple(s for s in sorted(before) if s not in after and s not in plan.failed),
         errors=tuple(errors),
+        warnings=tuple(line for p in plan.prepared for line in p.warnings),
         chunks_total=total,
         documents_total=len(after),
         seconds=time.perf_counter() - started,

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import builtins
+import errno
 import os
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from ingest import ingest, load
+from ingest import IngestReport, ingest, load
 from ingest.errors import DocumentError
-from ingest.load import SourceFile, decode, discover, read_document
+from ingest.load import SourceFile, decode, discover, html_to_text, read_document
+from ingest.plan import scope_of
+
+pytestmark = pytest.mark.unit
 
 DANISH = (
     "Året rundt høster bønderne på Ærø blåbær, jordbær og hindbær.\n\n"
     "Præsidenten for øens forening siger, at sæsonen var god. Smørrebrød blev serveret.\n"
 )
 ENGLISH = "Harbour news\n\nThe harbour council met on Monday. It approved a new ferry timetable.\n"
+BAD_UTF8 = b"The bakery opened in 1990. Caf\xe9 is here. \xc3\xa6\xc3\xb8\xc3\xa5 more UTF-8 text."
+MENU = (
+    '<html><head><script>var x=1;</script></head><body><nav><a href="/">Home</a> '
+    '<a href="/about">About</a></nav><script>alert(1)</script></body></html>'
+)
 
 
 def _read(path: Path, root: Path, max_bytes: int = 10_000_000) -> Any:
@@ -52,6 +61,7 @@ def test_latin1_text_is_decoded_without_mojibake(tmp_path: Path) -> None:
     [
         ("Café crème, déjà vu; naïve façade. Niño, señor, año.", "cp1252"),
         ("Price: 5 £ — “quoted” – and € signs.", "cp1252"),
+        ("Straße „Fuß“: Größe und Öl.", "cp1252"),  # 'ß“' in cp1252 is a valid UTF-8 sequence
         ("Москва — столица России, крупнейший город страны.", "cp1251"),
         ("Zażółć gęślą jaźń. Polski tekst o historii Krakowa i Wrocławia.", "cp1250"),
         ("Hello wörld in UTF-16 with a byte-order mark.", "utf-16"),
@@ -59,8 +69,7 @@ def test_latin1_text_is_decoded_without_mojibake(tmp_path: Path) -> None:
     ],
 )
 def test_legacy_and_unicode_encodings_round_trip(text: str, encoding: str) -> None:
-    decoded, _ = decode(text.encode(encoding))
-    assert decoded == text
+    assert decode(text.encode(encoding)).text == text
 
 
 def test_binary_content_in_a_txt_file_is_refused(tmp_path: Path) -> None:
@@ -171,6 +180,10 @@ def test_every_bad_input_is_one_line_and_the_rest_is_ingested(
     (tmp_path / "elsewhere.txt").write_text(ENGLISH)
     (root / "link.txt").symlink_to(tmp_path / "elsewhere.txt")
     (root / "vanishing.txt").write_text(ENGLISH)
+    (root / "loop.txt").symlink_to("loop.txt")
+    (root / "menu.html").write_text(MENU)
+    (root / "bad.txt").write_bytes(BAD_UTF8)
+    (root / "new\nline.txt").write_text(ENGLISH.replace("ferry", "bus"))
     real_discover = load.discover
 
     def discover_then_delete(*args: Any) -> Any:
@@ -183,19 +196,104 @@ def test_every_bad_input_is_one_line_and_the_rest_is_ingested(
     report = ingest(fake_settings, embedder=fake_embedder)
 
     assert not report.ok
-    assert sorted(report.added) == sorted([*good, "latin1 ø.txt"])
+    assert sorted(report.added) == sorted([*good, "latin1 ø.txt", "bad.txt", "new\nline.txt"])
     assert sorted(report.errors) == [
         "empty.txt: empty file, skipped",
         "huge.txt: 50.0 MB is over the 10 MB limit (ASSISTANT_MAX_FILE_MB), skipped",
         "link.txt: a link to outside the documents folder, skipped",
+        "loop.txt: a symlink loop, skipped",
+        "menu.html: no article text found in the HTML, skipped",
         "photo.txt: not a text file (binary content), skipped",
         "secret.txt: no permission to read it, skipped",
         "vanishing.txt: deleted while ingesting, skipped",
     ]
-    assert all("\n" not in line for line in report.lines())
+    assert report.warnings == ("bad.txt: 1 byte is not valid UTF-8, replaced with \ufffd",)
+    lines = report.lines()  # one per entry, the newline in a name escaped
+    assert len(lines) == len(report.errors) + len(report.warnings) + len(report.added) + 1
+    assert "added: new\\nline.txt" in lines
     from vectorstore.store import Store
 
     store = Store.open(fake_settings.store, fake_settings.store.chunking, create=False)
     danish = [c for c in store.all_chunks() if c.source == "latin1 ø.txt"]
     assert danish and "blåbær" in " ".join(c.text for c in danish)
     assert store.documents()["latin1 ø.txt"].encoding == "cp1252"
+
+
+def test_symlink_loops_are_one_line_each_and_the_rest_is_listed(tmp_path: Path) -> None:
+    (tmp_path / "ok.txt").write_text(ENGLISH)
+    (tmp_path / "b.txt").symlink_to("a.txt")
+    (tmp_path / "a.txt").symlink_to("b.txt")
+    (tmp_path / "c.txt").symlink_to("c.txt")
+    (tmp_path / "loop").mkdir()
+    (tmp_path / "loop" / "self").symlink_to("../loop", target_is_directory=True)
+    files, problems = discover(tmp_path)
+    assert [f.source for f in files] == ["ok.txt"]
+    assert problems == [f"{name}: a symlink loop, skipped" for name in ("a.txt", "b.txt", "c.txt")]
+    assert discover(tmp_path, [tmp_path / "a.txt"]) == ([], ["a.txt: a symlink loop, skipped"])
+
+
+@pytest.mark.parametrize(
+    ("code", "line"),
+    [(errno.EACCES, "no permission to read it"), (errno.ENOENT, "deleted while ingesting")],
+)
+def test_folder_that_cannot_be_listed_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, line: str
+) -> None:
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "z.txt").write_text(ENGLISH)
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:  # chmod 000 does not stop root, nor vanish a folder
+        if Path(path) != tmp_path / "locked":
+            return real_scandir(path)
+        raise OSError(code, os.strerror(code), os.fspath(path))
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    files, problems = discover(tmp_path)
+    assert ([f.source for f in files], problems) == (["z.txt"], [f"locked: {line}, skipped"])
+
+
+OUTSIDE = "docs/../outside.txt docs/sub/../../outside.txt ./docs/../outside.txt docs/.. outside.txt"
+
+
+@pytest.mark.parametrize(
+    ("spelling", "scope"),
+    [*((p, None) for p in OUTSIDE.split()), ("docs/sub/../ok.txt", "ok.txt"), ("docs/sub/..", ".")],
+)
+def test_path_given_with_dotdot_is_judged_by_where_it_leads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spelling: str, scope: str | None
+) -> None:
+    root = tmp_path / "docs"
+    (root / "sub").mkdir(parents=True)
+    (root / "ok.txt").write_text(ENGLISH)
+    (tmp_path / "outside.txt").write_text(ENGLISH)
+    monkeypatch.chdir(tmp_path)
+    files, problems = discover(root, [Path(spelling)])
+    outside = f"{Path(spelling)}: outside the documents folder {root}, skipped"
+    expected = ([], [outside]) if scope is None else (["ok.txt"], [])
+    assert ([f.source for f in files], problems) == expected
+    assert scope_of(root, [Path(spelling)]) == ([] if scope is None else [scope])
+
+
+def test_utf8_with_a_bad_byte_stays_utf8_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "bad.txt").write_bytes(BAD_UTF8)
+    loaded = _read(tmp_path / "bad.txt", tmp_path)
+    assert (loaded.encoding, loaded.text[27:49]) == ("utf-8", "Caf\ufffd is here. æøå more")
+
+
+def test_short_html_article_keeps_its_text_without_the_menu() -> None:
+    short = "<html><body><nav><a href='/'>Home</a></nav><h1>Harbour news</h1><p>{}</p><p>{}</p>"
+    text = html_to_text(short.format("The council met on Monday.", "It approved a timetable."))
+    assert "Harbour news\nThe council met on Monday.\nIt approved a timetable.\n" in text
+
+
+def test_report_lines_escape_control_characters_and_warnings_are_not_failures() -> None:
+    note = "bad\r.txt: 1 byte is not valid UTF-8, replaced with \ufffd"
+    added = ("new\nline.txt", "red\x1b[31m\u2028.md")
+    report = IngestReport(added, (), (), (), (), 0, 0, 2, 0.0, warnings=(note,))
+    assert report.ok and report.to_dict()["warnings"] == [note]
+    assert report.lines()[:3] == [
+        "warning: bad\\r.txt: 1 byte is not valid UTF-8, replaced with \ufffd",
+        "added: new\\nline.txt",
+        "added: red\\x1b[31m\\u2028.md",
+    ]
