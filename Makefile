@@ -33,7 +33,8 @@ ingest: setup  ## sync seeds/ into the index
 
 run: setup ingest  ## set up, ingest seeds/ and serve the chat on http://$(ADDRESS):$(PORT)
 	$(BIN)/streamlit run streamlit_app.py --server.headless true --server.address $(ADDRESS) \
-		--server.port $(PORT) --browser.gatherUsageStats false
+		--server.port $(PORT) --browser.gatherUsageStats false \
+		--server.maxUploadSize $${ASSISTANT_MAX_FILE_MB:-10}
 
 test: setup browser  ## set up, then the whole test suite (unit, integration, browser)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
