@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import warnings
@@ -15,7 +16,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from assistant.text_input import checked_path, clean, encodable, utf8_text
 from vectorstore.errors import AssistantError
+
+log = logging.getLogger(__name__)
+_SIGPIPE_STATUS = 141  # 128 + SIGPIPE: how shells report a writer whose reader went away
 
 
 def _quiet() -> None:
@@ -29,17 +34,40 @@ def _quiet() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Exit status: 0 done, 1 failed, 2 misused, 130 interrupted, 141 no reader."""
     _quiet()
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args))
+        status = int(args.run(args))
+        sys.stdout.flush()  # here, so that a closed pipe is met inside the `try`
+        return status
     except AssistantError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2 if exc.__class__.__name__ == "EmptyQuestionError" else 1
+        print(f"error: {clean(str(exc))}", file=sys.stderr)
+        usage = exc.__class__.__name__ in ("EmptyQuestionError", "UndecodableArgumentError")
+        return 2 if usage else 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        _discard_stdout()
+        return _SIGPIPE_STATUS
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so that the flush at exit does not meet the closed pipe."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):  # no file descriptor: nothing reaches the pipe at exit
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, descriptor)
+    os.close(null)
+
+
+def _write(stream: TextIO, text: str) -> None:
+    """`text` and a line break, with what a UTF-8 stream cannot carry (lone surrogates) replaced."""
+    stream.write(encodable(text) + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -92,14 +120,15 @@ def _parser() -> argparse.ArgumentParser:
 def _ingest(args: argparse.Namespace) -> int:
     from ingest import ingest
 
+    paths = [checked_path(path) for path in args.paths]
     bar = _ProgressBar(sys.stderr)
-    report = ingest(paths=list(args.paths) or None, progress=bar.update)
+    report = ingest(paths=paths or None, progress=bar.update)
     bar.close()
     if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False))
+        _write(sys.stdout, json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         for line in report.lines():
-            print(line)
+            _write(sys.stdout, line)
     return 0 if report.ok else 1
 
 
@@ -111,82 +140,121 @@ def _assistant() -> Any:
 
 def _ask(args: argparse.Namespace) -> int:
     if args.jsonl:
-        return _ask_jsonl(_assistant(), sys.stdin, sys.stdout)
+        return _ask_jsonl(_assistant(), utf8_text(sys.stdin.buffer), sys.stdout)
     from assistant.core import EmptyQuestionError
 
-    if not args.question or not args.question.strip():
+    question = clean(args.question or "")
+    if not question.strip():
         raise EmptyQuestionError('the question is empty: assistant ask "your question"')
-    answer = _assistant().ask(args.question)
+    answer = _assistant().ask(question)
     if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+        _write(sys.stdout, json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        print(_format_answer(answer))
+        _write(sys.stdout, _format_answer(answer))
     return 0
 
 
 def _ask_jsonl(assistant: Any, stdin: TextIO, stdout: TextIO) -> int:
-    """One JSON object per input line, in order, flushed each time; bad lines get an `error`."""
+    """One JSON object per non-blank input line, in order, flushed each time. A line that cannot
+    be answered gets {"error", "question"} and the lines after it are answered all the same."""
     for line in stdin:
-        if not line.strip():
-            continue
-        result: dict[str, Any]
-        try:
-            request = json.loads(line)
-            if not isinstance(request, dict) or not isinstance(request.get("question"), str):
-                raise ValueError('expected an object with a "question" string')
-            history = request.get("history") or []
-            if not isinstance(history, list) or not all(
-                isinstance(m, dict) and isinstance(m.get("content"), str) for m in history
-            ):
-                raise ValueError('"history" must be a list of {"role", "content"} objects')
-            result = assistant.ask(request["question"], history=history).to_dict()
-        except json.JSONDecodeError as exc:
-            result = {"error": f"invalid JSON: {exc.msg}"}
-        except (ValueError, AssistantError) as exc:
-            result = {"error": str(exc), "question": _question_of(line)}
-        stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
-        stdout.flush()
+        if line.strip():
+            _write(stdout, json.dumps(_answer_line(assistant, line), ensure_ascii=False))
+            stdout.flush()
     return 0
 
 
-def _question_of(line: str) -> Any:
+def _answer_line(assistant: Any, line: str) -> dict[str, Any]:
+    """The answer to one request line, or {"error", "question"} when the line is malformed."""
     try:
-        return json.loads(line).get("question")
-    except (ValueError, AttributeError):
-        return None
+        request = _json_object(line)
+    except ValueError as exc:
+        return {"error": str(exc), "question": None}
+    question = request.get("question")
+    shown = clean(question) if isinstance(question, str) else None
+    try:
+        history = _history(request.get("history") or [])
+    except ValueError as exc:
+        return {"error": str(exc), "question": shown}
+    if shown is None:
+        return {"error": 'expected an object with a "question" string', "question": None}
+    return _ask_one(assistant, shown, history)
+
+
+def _json_object(line: str) -> dict[str, Any]:
+    """The JSON object on `line`; ValueError for anything else."""
+    try:
+        request = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ValueError("invalid JSON: nested too deeply") from None
+    except ValueError:  # an integer with more digits than Python converts
+        raise ValueError("invalid JSON: a number is too long") from None
+    if not isinstance(request, dict):
+        raise ValueError('expected an object with a "question" string')
+    return request
+
+
+def _history(history: Any) -> list[dict[str, str]]:
+    """The request's "history" with its text cleaned; ValueError when its shape is wrong."""
+    if not isinstance(history, list) or not all(
+        isinstance(m, dict)
+        and isinstance(m.get("content"), str)
+        and isinstance(m.get("role", ""), str)
+        for m in history
+    ):
+        raise ValueError('"history" must be a list of {"role", "content"} objects')
+    return [{key: clean(m[key]) for key in ("role", "content") if key in m} for m in history]
+
+
+def _ask_one(assistant: Any, question: str, history: list[dict[str, str]]) -> dict[str, Any]:
+    """The answer as a JSON object; any failure becomes this line's {"error", "question"}."""
+    try:
+        return dict(assistant.ask(question, history=history).to_dict())
+    except AssistantError as exc:
+        return {"error": str(exc), "question": question}
+    except Exception as exc:  # one line's failure must not cost the lines after it their answers
+        log.exception("could not answer %r", question)
+        return {"error": f"{type(exc).__name__}: {exc}", "question": question}
 
 
 def _search(args: argparse.Namespace) -> int:
-    if not args.query.strip():
+    query = clean(args.query)
+    if not query.strip():
         from assistant.core import EmptyQuestionError
 
         raise EmptyQuestionError("the query is empty")
     if args.k < 1:
         print("error: --k must be at least 1", file=sys.stderr)
         return 2
-    result = _assistant().search(args.query, args.k)
+    result = _assistant().search(query, args.k)
     if args.json:
-        print(
+        _write(
+            sys.stdout,
             json.dumps(
                 {
-                    "query": args.query,
+                    "query": query,
                     "passages": [p.to_dict() for p in result.passages],
                     "timings": {"retrieve_ms": round(result.retrieve_ms, 1)},
                 },
                 ensure_ascii=False,
-            )
+            ),
         )
     else:
         for i, p in enumerate(result.passages, 1):
-            print(f"[{i}] {p.score:.4f}  {p.title} — {p.source}:{p.start}-{p.end}")
-            print(f"    {' '.join(p.text.split())[:300]}")
+            _write(sys.stdout, f"[{i}] {p.score:.4f}  {p.title} — {p.source}:{p.start}-{p.end}")
+            _write(sys.stdout, f"    {' '.join(p.text.split())[:300]}")
     return 0
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from assistant.evaluation.run import run_cli
+    from assistant.evaluation import run
 
-    return int(run_cli(args))
+    for path in (args.file, args.out):
+        if path is not None:
+            checked_path(path)
+    return int(run.run_cli(args))
 
 
 def _format_answer(answer: Any) -> str:

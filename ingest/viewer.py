@@ -53,7 +53,10 @@ def open_source(
     if record is None:
         raise SourceUnavailableError(f"{source!r} is not a document of the collection")
     base = root.resolve()
-    path = (base / source).resolve()
+    try:
+        path = (base / source).resolve()
+    except (OSError, ValueError, RuntimeError):  # a NUL, a name not UTF-8, a loop of links
+        raise SourceUnavailableError(f"{source!r} cannot be opened") from None
     if not path.is_relative_to(base) or path == base:
         raise SourceUnavailableError(f"{source!r} is outside the documents folder")
     try:
@@ -87,8 +90,8 @@ def marker_parts(text: str, numbers: Collection[int]) -> list[dict[str, str | in
     parts: list[dict[str, str | int]] = []
     position = 0
     for match in _MARKERS.finditer(text):
-        cited = [int(n) for n in re.split(r"\s*[,;]\s*", match.group(1))]
-        if not all(n in numbers for n in cited):
+        cited = _numbers(match.group(1))
+        if cited is None or not all(n in numbers for n in cited):
             continue
         if match.start() > position:
             parts.append({"text": text[position : match.start()]})
@@ -97,3 +100,11 @@ def marker_parts(text: str, numbers: Collection[int]) -> list[dict[str, str | in
     if position < len(text):
         parts.append({"text": text[position:]})
     return parts
+
+
+def _numbers(group: str) -> list[int] | None:
+    """The numbers of a marker like `1, 2`; None when one has too many digits to be read."""
+    try:
+        return [int(n) for n in re.split(r"\s*[,;]\s*", group)]
+    except ValueError:
+        return None

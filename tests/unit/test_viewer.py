@@ -106,3 +106,22 @@ def test_marker_parts_turns_known_markers_into_links() -> None:
         {"text": ". See [9] and [x]."},
     ]
     assert marker_parts("No markers.", set()) == [{"text": "No markers."}]
+
+
+@pytest.mark.parametrize("source", ["\x00", "sub/a.txt\x00", "\ud800", "loop"])
+def test_a_source_that_cannot_be_resolved_is_refused_not_raised(
+    folder: tuple[Path, dict[str, DocumentRecord]], source: str
+) -> None:
+    root, documents = folder
+    os.symlink(root / "loop", root / "loop")  # a link to itself: resolving it never ends
+    with pytest.raises(SourceUnavailableError, match="cannot be opened"):
+        open_source(root, {**documents, source: _record(source, b"")}, source, LIMIT)
+
+
+def test_marker_parts_keeps_a_number_too_long_to_read_as_text() -> None:
+    marker = "[" + "0" * 4301 + "]"  # more digits than Python turns into an int
+    assert marker_parts(f"Said so [1]{marker}.", {0, 1}) == [
+        {"text": "Said so "},
+        {"n": 1},
+        {"text": f"{marker}."},
+    ]
