@@ -7,6 +7,7 @@ Layout only: answers come from `assistant`, ingest and uploads from `ingest`. Ru
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -66,13 +67,14 @@ def explain(exc: Exception) -> str:
     if isinstance(exc, EmptyIndexError):
         return "The collection is empty: add articles in the sidebar, then press **Re-ingest**."
     if isinstance(exc, IndexMismatchError):
-        return f"{exc}. Press **Re-ingest** in the sidebar to rebuild the index."
+        return f"{_plain(str(exc))}. Press **Re-ingest** in the sidebar to rebuild the index."
     if isinstance(exc, ModelNotFoundError):
-        return f"A model is missing: {exc}. Run `make models` to assemble the bundled models."
+        return f"A model is missing: {_plain(str(exc))}. Run `make models` to assemble them."
     if isinstance(exc, AssistantError):
-        return str(exc)
+        return _plain(str(exc))
     log.exception("unexpected error in the app")
-    return f"Something went wrong ({type(exc).__name__}: {exc}). The details are in the server log."
+    what = _plain(f"{type(exc).__name__}: {exc}")
+    return f"Something went wrong ({what}). The details are in the server log."
 
 
 def documents(assistant: Assistant) -> dict[str, DocumentRecord]:
@@ -147,26 +149,34 @@ def show_how_made(answer: Answer) -> None:
             for p in answer.passages
         ]
         if passages:
-            st.table(passages)
+            st.table(_cells(passages))
         else:
             st.text("none")
         if answer.citations:
             st.markdown("**Citations**")
             st.table(
-                [
-                    dict(n=c.n, file=c.source, span=f"{c.start}..{c.end}", verdict=c.verdict)
-                    | dict(support=round(c.support, 2))
-                    for c in answer.citations
-                ]
+                _cells(
+                    [
+                        dict(n=c.n, file=c.source, span=f"{c.start}..{c.end}", verdict=c.verdict)
+                        | dict(support=round(c.support, 2))
+                        for c in answer.citations
+                    ]
+                )
             )
         if answer.checks:
             st.markdown("**Citation checks, sentence by sentence**")
             st.table(
-                [
-                    dict(verdict=c.verdict, sentence=c.sentence, cites=", ".join(map(str, c.cited)))
-                    | dict(support=round(c.support, 2), reason=c.reason)
-                    for c in answer.checks
-                ]
+                _cells(
+                    [
+                        dict(
+                            verdict=c.verdict,
+                            sentence=c.sentence,
+                            cites=", ".join(map(str, c.cited)),
+                        )
+                        | dict(support=round(c.support, 2), reason=c.reason)
+                        for c in answer.checks
+                    ]
+                )
             )
         if answer.draft:
             st.markdown("**The model's draft**")
@@ -199,8 +209,25 @@ def ask(assistant: Assistant, question: str) -> None:
 
 
 def _plain(text: str) -> str:
-    """Text shown as it is, not as markdown (model output, titles, file names)."""
-    return "".join(f"\\{ch}" if ch in "\\`*_{}[]<>()#+-.!|~" else ch for ch in text)
+    """Text shown as it is, never as Markdown or HTML: a document's or the model's
+    `![img](http://…)`, `[link](…)`, `<img>`, `:red[…]` or `$…$` stays text (every ASCII
+    punctuation mark escaped), and a bare URL or address is no link (an invisible word joiner
+    inside `://`, `www.` and before `@`, which Markdown's autolinks need unbroken)."""
+    return _PUNCTUATION.sub(r"\\\g<0>", _AUTOLINK.sub(_join, text))
+
+
+_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+_AUTOLINK = re.compile(r"(?i)(:)(//)|(w)(ww\.)|()(@)")
+
+
+def _join(match: re.Match[str]) -> str:
+    head, tail = (g for g in match.groups() if g is not None)
+    return f"{head}\u2060{tail}"
+
+
+def _cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Table rows whose text is shown as it is (st.table renders Markdown in its cells)."""
+    return [{k: _plain(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
 
 
 # -- sidebar ------------------------------------------------------------------------------------
@@ -229,7 +256,8 @@ def sidebar(
             title = doc.title if len(doc.title) <= 80 else doc.title[:79] + "…"
             date = doc.date or "no date"
             st.markdown(
-                f"**{_plain(title)}**  \n:small[`{doc.source}` · {date} · {doc.chunks} chunks]"
+                f"**{_plain(title)}**  \n:small[{_plain(doc.source)} · {_plain(date)} · "
+                f"{doc.chunks} chunks]"
             )
         if not docs:
             st.caption("No documents indexed yet.")
@@ -262,7 +290,7 @@ def uploads(settings: IngestSettings) -> None:
             + (". Press Re-ingest to make it searchable." if status == "saved" else "")
         )
     for name, data in list(state.conflicts.items()):
-        st.warning(f"`{name}` is already in the folder. Replace it with the uploaded file?")
+        st.warning(f"{_plain(name)} is already in the folder. Replace it with the uploaded file?")
         replace, copy, cancel = st.columns(3)
         choices = {
             "replace": replace.button("Replace", key=f"replace-{name}"),
@@ -313,7 +341,8 @@ def reingest(assistant: Assistant, settings: IngestSettings, primary: bool) -> N
 
 # -- the page -----------------------------------------------------------------------------------
 def main() -> None:
-    st.set_page_config(page_title="Ask the articles", page_icon=":material/menu_book:")
+    # the icon is served by the app itself: a Material icon name would be fetched from Google
+    st.set_page_config(page_title="Ask the articles", page_icon=str(UI / "favicon.svg"))
     st.title("Ask the articles")
     st.caption("Answers come only from the collection, each sentence with the source it rests on.")
     state = st.session_state
@@ -344,6 +373,7 @@ def main() -> None:
     question = st.chat_input(
         "Ask about the articles…" if ready else "Add articles and press Re-ingest first",
         disabled=not ready,
+        max_chars=settings.max_question_chars,
     )
     if not ready:
         st.info(explain(problem or EmptyIndexError()), icon=":material/inbox:")

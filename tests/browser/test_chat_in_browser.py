@@ -1,5 +1,6 @@
 """The app in real Chromium: an answer streams in, a [n] click highlights exactly the cited span of
-the file, and an uploaded article can be asked about after Re-ingest, without a restart."""
+the file, an uploaded article can be asked about after Re-ingest without a restart, and a
+document holding Markdown, HTML and links shows them as text and loads nothing from outside."""
 
 from __future__ import annotations
 
@@ -156,3 +157,45 @@ def test_uploaded_article_is_answerable_after_reingest(page: Any, app: App, tmp_
     assert into_new, f"no citation into {name}: {answer.inner_text()}"
     shot(page, "08-new-article-answer.png")
     assert check_citation(page, app, answer, into_new[0], "09-new-article-citation.png") == name
+
+
+HOSTILE_NAME = "harbor [click](http:evil) notice.txt"
+HOSTILE = """![logo](http://203.0.113.9/beacon.png) Harbor [Session expired: click here](http://203.0.113.9/x)
+
+The Harbor Town library was designed by the architect Mia Lund and opened in May 2015.
+
+Its reading room seats 300 people. <img src="http://203.0.113.9/pixel.png"> See http://203.0.113.9/more or www.example.com for **more** :red[news] $x^2$.
+"""
+
+
+def test_nothing_from_a_document_loads_anything_from_outside_the_machine(
+    page: Any, app: App
+) -> None:
+    """A document whose title and text hold Markdown images, links, HTML and bare URLs: its title
+    in the sidebar, the sources list and the answer's details shows as text, and the page never
+    requests anything but the app itself."""
+    (app.docs / HOSTILE_NAME).write_text(HOSTILE, encoding="utf-8")
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.reload()
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("button", name="Re-ingest").click()
+    report = sidebar.get_by_test_id("stAlertContentSuccess")
+    expect(report).to_contain_text("1 added", timeout=180_000)
+    expect(sidebar.get_by_text("![logo](http:").first).to_be_visible()
+
+    answer, _ = ask(page, "Who designed the Harbor Town library?")
+    expect(answer.get_by_role("button", name=re.compile(r"^\[\d\] !\[logo\]"))).to_be_visible()
+    answer.get_by_text("How this answer was made").click()
+    expect(answer.get_by_test_id("stTable").first).to_contain_text(HOSTILE_NAME)
+    shot(page, "10-hostile-document-as-text.png")
+
+    assert page.locator("img[src*='203.0.113'], a[href*='203.0.113']").count() == 0
+    assert page.locator("a[href^='http:evil']").count() == 0
+    outside = [
+        url
+        for url in requests
+        if not re.match(r"(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?/", url)
+        and not url.startswith(("data:", "blob:", "about:"))
+    ]
+    assert requests and outside == [], outside
