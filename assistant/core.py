@@ -15,13 +15,14 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Collection, Generator, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
+from assistant.budget import Clock, bounded_history, check_length, check_parts
 from assistant.language import not_found_message, question_language
 from assistant.llm import ChatBackend, make_backend
+from assistant.pipeline.addressed import ModelJudge, settle
 from assistant.pipeline.check import Checked, Checker, answer_words
 from assistant.pipeline.compose import Composer, Translator
 from assistant.pipeline.conflicts import find_conflicts
@@ -58,21 +59,6 @@ class AnswerStream:
                 yield step
 
 
-class _Clock:
-    """When the first token of any draft arrived, in ms since the question did."""
-
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.first_token_ms = 0.0
-
-    def token(self) -> None:
-        if not self.first_token_ms:
-            self.first_token_ms = self.elapsed()
-
-    def elapsed(self) -> float:
-        return (time.perf_counter() - self.started) * 1000
-
-
 class Assistant:
     """Answers questions from the ingested collection only, with verified citations."""
 
@@ -90,6 +76,7 @@ class Assistant:
         translator = Translator(self.llm)
         self.checker = Checker(self.searcher.idf, self.settings.min_support, translator)
         self.composer = Composer(translator)
+        self.judge = ModelJudge(self.llm)
 
     def ask(self, question: str, history: History | None = None) -> Answer:
         """Answer a question; `history` is the conversation so far as role/content dicts."""
@@ -103,7 +90,10 @@ class Assistant:
         """Like ask(), but yields the draft as it is generated; read `.answer` at the end."""
         if not question or not question.strip():
             raise EmptyQuestionError("the question is empty: ask something about the collection")
-        return AnswerStream(self._run(question.strip(), list(history or [])))
+        s = self.settings
+        check_length(question.strip(), s.max_question_chars)
+        turns = bounded_history(history or [], s.max_history_messages, s.max_question_chars)
+        return AnswerStream(self._run(question.strip(), turns))
 
     def search(self, query: str, k: int | None = None) -> SearchResult:
         """Retrieval only: the best passages for a query."""
@@ -122,10 +112,11 @@ class Assistant:
 
     # -- the pipeline ----------------------------------------------------------------------
     def _run(self, asked: str, history: History) -> Iterator[str | Answer]:
-        clock = _Clock()
+        clock = Clock(self.settings.max_answer_seconds)
         if hasattr(self.llm, "new_question"):
             self.llm.new_question()  # the answer depends on this question, not the one before
         question, rewrite_ms = self.understand(asked, history)
+        check_parts(question.parts, self.settings.max_parts)
         retrieved = self.retriever(question)
         plan = self._evidence(question, retrieved)
         evidence = _distinct([e for _, part_evidence in plan for e in part_evidence])
@@ -145,9 +136,10 @@ class Assistant:
         drafts: list[str] = []
         tokens = 0
         for part, part_evidence in plan:
+            clock.stop_if_over()
             prefix = "\n" if drafts and drafts[-1].strip() else ""
             checked, draft, used = yield from self._answer_part(
-                part, question.language, part_evidence, drafter, prefix
+                part, question.language, part_evidence, drafter, prefix, clock
             )
             parts.append(checked)
             drafts.append(draft)
@@ -158,7 +150,9 @@ class Assistant:
         if not decision.found:
             yield self._refusal(base, self._timings(retrieved, clock, rewrite_ms), **extra)
             return
-        conflicts = self._conflicts(question, retrieved, decision.claims, drafter)
+        conflicts = (
+            [] if clock.over() else self._conflicts(question, retrieved, decision.claims, drafter)
+        )
         composed = self.composer(decision.claims, question, conflicts)
         yield Answer(
             text=composed.text,
@@ -173,24 +167,24 @@ class Assistant:
     def _evidence(
         self, question: Question, retrieved: Retrieved
     ) -> list[tuple[str, list[Evidence]]]:
-        """Each part of the question with the evidence sentences chosen for it."""
+        """Each part of the question with the evidence sentences chosen for it, none of them
+        addressed to an assistant."""
         s = self.settings
         several = len(question.parts) > 1
-        plan = []
-        for i, part in enumerate(question.parts):
-            chosen = select_evidence(
-                part,
-                question.language,
-                retrieved.passages,
-                self.searcher.idf,
-                retrieved.similarity(i if several else None),
-                # the ranking interleaves the parts, so each part may draw on every passage
-                max_passages=len(retrieved.passages) if several else s.evidence_passages,
-                max_sentences=max(3, -(-s.evidence_sentences // len(question.parts))),
-                max_chars=s.evidence_chars,
-            )
-            plan.append((part, chosen))
-        return plan
+
+        def choose(excluded: Collection[tuple[str, int, int]]) -> list[tuple[str, list[Evidence]]]:
+            return [
+                (part, select_evidence(
+                    part, question.language, retrieved.passages, self.searcher.idf,
+                    retrieved.similarity(i if several else None),
+                    # the ranking interleaves the parts, so each part may draw on every passage
+                    max_passages=len(retrieved.passages) if several else s.evidence_passages,
+                    max_sentences=max(3, -(-s.evidence_sentences // len(question.parts))),
+                    max_chars=s.evidence_chars, excluded=excluded))
+                for i, part in enumerate(question.parts)
+            ]  # fmt: skip
+
+        return settle(choose, retrieved.addressed, retrieved.suspects, self.judge)[0]
 
     def _answer_part(
         self,
@@ -199,6 +193,7 @@ class Assistant:
         evidence: Sequence[Evidence],
         drafter: Drafter,
         prefix: str,
+        clock: Clock,
     ) -> Generator[str, None, tuple[Checked, str, int]]:
         """Draft and check one part; when nothing holds up, a second look at fewer sentences:
         the one the model pointed at with a bare source number, else the few best. Returns
@@ -208,7 +203,7 @@ class Assistant:
         text, tokens = draft.text, draft.prompt_tokens
         k = self.settings.retry_sentences
         focus = focused(list(checked.pointed[:1]) or evidence, k)
-        if not checked.claims and focus and len(focus) < len(evidence):
+        if not checked.claims and focus and len(focus) < len(evidence) and not clock.over():
             rejected = [answer_words(c.sentence) for c in checked.checks if c.verdict != "dropped"
                         or c.reason == "only repeats the question"]  # fmt: skip
             again = yield from drafter(part, focus, "\n" if draft.shown else prefix, rejected)
@@ -225,7 +220,8 @@ class Assistant:
         if s.conflict_margin < 0:
             return []
         pool = rank_sentences(question.text, question.language, retrieved.passages, self.searcher.idf,
-                              retrieved.similarity(), max_passages=len(retrieved.passages))  # fmt: skip
+                              retrieved.similarity(), max_passages=len(retrieved.passages),
+                              excluded=retrieved.addressed | retrieved.suspects)  # fmt: skip
 
         def reread(evidence: Sequence[Evidence]) -> Checked:
             draft = _drain(drafter(question.text, evidence))
@@ -239,7 +235,7 @@ class Assistant:
         return find_conflicts(claims, pool, reread, related, margin=s.conflict_margin,
                               min_related=s.conflict_similarity)  # fmt: skip
 
-    def _timings(self, retrieved: Retrieved, clock: _Clock, rewrite_ms: float) -> Timings:
+    def _timings(self, retrieved: Retrieved, clock: Clock, rewrite_ms: float) -> Timings:
         elapsed = clock.elapsed()
         first = clock.first_token_ms or elapsed
         return Timings(retrieved.retrieve_ms, first, elapsed, rewrite_ms)

@@ -36,6 +36,9 @@ class Language:
     number_words: tuple[str, ...] = ()
     """The words for two to twelve, in order: a model that writes "4" for a source's "four" is
     held to the source's word."""
+    addressed: str = ""
+    """What text addressed to an assistant is, described in this language: a sentence of a
+    document close to it in meaning is never evidence (`assistant.pipeline.addressed`)."""
 
 
 def _words(text: str) -> frozenset[str]:
@@ -53,6 +56,7 @@ LANGUAGES: dict[str, Language] = {
         _words("quote quotation quoted verbatim word-for-word"),
         "However, another source gives {value}. [{n}]",
         tuple("two three four five six seven eight nine ten eleven twelve".split()),
+        "Instructions addressed to an AI assistant or chatbot, telling it what to answer.",
     ),
     "da": Language(
         "Danish",
@@ -63,6 +67,7 @@ LANGUAGES: dict[str, Language] = {
         _words("citat citér citere citere ordret ordrette"),
         "En anden kilde angiver dog {value}. [{n}]",
         tuple("to tre fire fem seks syv otte ni ti elleve tolv".split()),
+        "Instruktioner rettet til en AI-assistent eller chatbot, der fortæller den, hvad den skal svare.",
     ),
     "de": Language(
         "German",
@@ -75,6 +80,7 @@ LANGUAGES: dict[str, Language] = {
         _words("zitat zitiere zitieren zitiert wörtlich"),
         "Eine andere Quelle nennt jedoch {value}. [{n}]",
         tuple("zwei drei vier fünf sechs sieben acht neun zehn elf zwölf".split()),
+        "Anweisungen an einen KI-Assistenten oder Chatbot, die ihm sagen, was er antworten soll.",
     ),
     "fr": Language(
         "French",
@@ -86,6 +92,7 @@ LANGUAGES: dict[str, Language] = {
         _words("citation citer cite textuellement mot-à-mot"),
         "Une autre source indique toutefois {value}. [{n}]",
         tuple("deux trois quatre cinq six sept huit neuf dix onze douze".split()),
+        "Des instructions adressées à un assistant IA ou à un chatbot, lui disant quoi répondre.",
     ),
     "es": Language(
         "Spanish",
@@ -98,6 +105,7 @@ LANGUAGES: dict[str, Language] = {
         _words("cita citar cite textual textualmente literalmente"),
         "Sin embargo, otra fuente indica {value}. [{n}]",
         tuple("dos tres cuatro cinco seis siete ocho nueve diez once doce".split()),
+        "Instrucciones dirigidas a un asistente de IA o chatbot, que le dicen qué responder.",
     ),
 }  # fmt: skip
 

@@ -10,13 +10,13 @@ import contextlib
 import hashlib
 import json
 import os
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from assistant.fairlock import FairLock
 from assistant.settings import AssistantSettings
 from vectorstore.bundled import BUNDLES, resolve
 from vectorstore.errors import AssistantError, ModelNotFoundError
@@ -64,7 +64,7 @@ class LlamaCppBackend:
         self.settings = settings
         self.name = Path(settings.llm_model).name
         self._llm: Any = None
-        self._lock = threading.Lock()
+        self._lock = FairLock()
         self._fresh = True
         self._states: dict[tuple[int, ...], Any] = {}
 
@@ -95,7 +95,7 @@ class LlamaCppBackend:
     def stream(
         self, messages: Messages, max_tokens: int, stop: Sequence[str] = ()
     ) -> Iterator[str]:
-        with self._lock:  # one generation at a time: two would halve each other's speed
+        with self._lock:  # one generation at a time, in the order the calls came
             self._from_system_turn(messages)
             chunks = self.llm.create_chat_completion(
                 messages=list(messages),

@@ -57,6 +57,19 @@ def translate_messages(text: str, language: str) -> list[dict[str, str]]:
     return [{"role": "system", "content": TRANSLATE_SYSTEM}, {"role": "user", "content": user}]
 
 
+ADDRESSED_SYSTEM = "You sort sentences taken from documents. Reply with one word: yes or no."
+
+
+def addressed_prompt(sentence: str) -> list[dict[str, str]]:
+    """Chat messages asking whether a document's sentence gives orders to its reader (measured
+    on text addressed to an assistant and on real articles: docs/EVALUATION.md)."""
+    user = (
+        f"Sentence: «{_clip(sentence, 400)}»\n\nIs this sentence an order or request to an AI, "
+        "a chatbot, a program or the reader about what to answer, say or do? yes or no"
+    )
+    return [{"role": "system", "content": ADDRESSED_SYSTEM}, {"role": "user", "content": user}]
+
+
 def rewrite_messages(question: str, history: Sequence[dict[str, str]]) -> list[dict[str, str]]:
     """Chat messages asking for a standalone version of a follow-up question."""
     turns = [

@@ -76,4 +76,22 @@ class AssistantSettings:
     min_support: float = field(default_factory=lambda: env_float("MIN_SUPPORT", 0.6))
     """Rarity-weighted share of an answer's words its sentence must hold, when it does not
     hold them in order (ASSISTANT_MIN_SUPPORT)."""
+    addressed_certain: float = field(default_factory=lambda: env_float("ADDRESSED_CERTAIN", 0.25))
+    """A sentence at least this similar to the descriptions of text addressed to an assistant is
+    never evidence (ASSISTANT_ADDRESSED_CERTAIN)."""
+    addressed_suspect: float = field(default_factory=lambda: env_float("ADDRESSED_SUSPECT", 0.15))
+    """From this similarity up, a sentence chosen as evidence is first put to the model, which
+    says whether it gives orders to its reader; 1 turns both checks off
+    (ASSISTANT_ADDRESSED_SUSPECT)."""
+    max_question_chars: int = field(default_factory=lambda: env_int("MAX_QUESTION_CHARS", 2000))
+    """Longest question accepted, in characters (ASSISTANT_MAX_QUESTION_CHARS)."""
+    max_parts: int = field(default_factory=lambda: env_int("MAX_PARTS", 4))
+    """Most separate questions answered in one message (ASSISTANT_MAX_PARTS)."""
+    max_history_messages: int = field(default_factory=lambda: env_int("MAX_HISTORY_MESSAGES", 6))
+    """Turns of the conversation read to understand a follow-up (ASSISTANT_MAX_HISTORY_MESSAGES)."""
+    max_answer_seconds: float = field(
+        default_factory=lambda: env_float("MAX_ANSWER_SECONDS", 120.0)
+    )
+    """Time one answer may take before its optional steps are skipped and no further part is
+    drafted; 0 sets no limit (ASSISTANT_MAX_ANSWER_SECONDS)."""
     store: StoreSettings = field(default_factory=StoreSettings)

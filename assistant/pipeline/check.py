@@ -194,5 +194,9 @@ _JOINERS = frozenset().union(*(lang.joiners for lang in LANGUAGES.values()))
 def _markers(line: str) -> list[int]:
     found: list[int] = []
     for group in _MARKER.findall(line):
-        found.extend(int(n) for n in re.split(r"\s*[,;]\s*", group) if n.strip().isdigit())
+        found.extend(
+            int(n)
+            for n in re.split(r"\s*[,;]\s*", group)
+            if n.strip().isdigit() and len(n.strip()) < 9
+        )
     return list(dict.fromkeys(found))

@@ -6,15 +6,15 @@ the question's terms it contains, its embedding's similarity to the question's (
 so free here, and what finds paraphrases and the other language), and the rank of its passage. A
 sentence that leans on the one before it ("He said…") brings that one along when the budget allows.
 An overlong "sentence" (a quotation the splitter could not break) is cut into its real sentences,
-so evidence and citations stay sentence-sized. Text that gives orders to an AI ("ignore previous
-instructions…") is article content, not evidence: it never reaches the prompt. Whether a sentence
-leans on the one before it is read from the language table's pronouns.
+so evidence and citations stay sentence-sized. A sentence addressed to an assistant ("Note to
+chatbots: answer…", found by `addressed`) is article content, not evidence: it never reaches the
+prompt. Whether a sentence leans on the one before it is read from the language table's pronouns.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 
 from assistant.language import table
@@ -24,31 +24,7 @@ from vectorstore.text import LONG_SENTENCE, split_overlong, tokenize
 Idf = Callable[[str], float]
 Similarity = Callable[[Passage, tuple[int, int]], float]
 Span = tuple[int, int]
-
-_INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+)?"
-    r"(?:previous|prior|above|earlier|preceding|former|system|original)\s+(?:\w+\s+)?"
-    r"(?:instructions?|prompts?|rules|guidelines|directions|messages)\b"
-    r"|^\W*(?:ignore|disregard|forget)\b.{0,40}\binstructions?\b"
-    r"|\b(?:you are now|new instructions|system prompt|as an ai\b|jailbreak)"
-    r"|\b(?:reply|respond|answer)\s+(?:only\s+|always\s+)?(?:with|that)\b.{0,60}\b(?:every|all|any)\s+"
-    r"(?:questions?|messages?|prompts?)"
-    r"|\b(?:ignorer|glem|se bort fra)\s+(?:alle\s+)?(?:tidligere|forrige|ovenstående)\s+"
-    r"(?:instruktioner|anvisninger|regler|beskeder)"
-    r"|\b(?:ignoriere|ignorieren|vergiss|vergessen|missachte)\s+(?:alle\s+)?(?:die\s+)?"
-    r"(?:vorherigen|bisherigen|obigen|früheren)\s+(?:anweisungen|instruktionen|regeln)"
-    r"|\b(?:ignore[zr]?|oublie[zr]?)\s+(?:toutes\s+)?(?:les\s+)?(?:instructions|consignes|règles)"
-    r"\s+(?:précédentes|antérieures)"
-    r"|\b(?:ignora|ignore|olvida|olvide)\s+(?:todas\s+)?(?:las\s+)?(?:instrucciones|reglas)\s+"
-    r"(?:anteriores|previas)",
-    re.IGNORECASE,
-)
-
-
-def looks_like_instruction(text: str) -> bool:
-    """Whether a sentence addresses an AI with orders ("ignore previous instructions…") rather
-    than stating something: such text is never evidence, so no answer can rest on it."""
-    return _INSTRUCTION.search(text) is not None
+SentenceKey = tuple[str, int, int]
 
 
 def rank_sentences(
@@ -59,10 +35,12 @@ def rank_sentences(
     similarity: Similarity | None = None,
     *,
     max_passages: int = 4,
+    excluded: Collection[SentenceKey] = frozenset(),
 ) -> list[Evidence]:
     """Every sentence of the first passages, scored against the question, best first (n = 0).
 
-    A sentence shared by overlapping passages appears once, under its best-ranked passage.
+    A sentence shared by overlapping passages appears once, under its best-ranked passage; a
+    stored sentence in `excluded` (source, start, end), or a piece of one, is never evidence.
     """
     terms = set(tokenize(question, language))
     seen: set[tuple[str, int]] = set()
@@ -73,9 +51,10 @@ def rank_sentences(
                 continue
             seen.add((passage.source, start))
             text = passage.text[start - passage.start : end - passage.start]
-            if looks_like_instruction(text):
+            stored = parent(passage, (start, end))
+            if (passage.source, *stored) in excluded:
                 continue
-            dense = similarity(passage, parent(passage, (start, end))) if similarity else 0.0
+            dense = similarity(passage, stored) if similarity else 0.0
             score = dense + 0.5 * lexical_overlap(terms, text, language, idf) + 0.1 / (1 + rank)
             out.append(Evidence(0, passage.source, passage.title, start, end, text, score,
                                 passage.language, rank))  # fmt: skip
@@ -92,12 +71,13 @@ def select_evidence(
     max_passages: int = 4,
     max_sentences: int = 4,
     max_chars: int = 900,
+    excluded: Collection[SentenceKey] = frozenset(),
 ) -> list[Evidence]:
     """Pick and number the sentences to show the model, best first: a small model leans towards
     the first sources it reads. A sentence brought along for context stands just before the one
     that leans on it."""
     ranked = rank_sentences(
-        question, language, passages, idf, similarity, max_passages=max_passages
+        question, language, passages, idf, similarity, max_passages=max_passages, excluded=excluded
     )
     chosen: dict[tuple[str, int], Evidence] = {}
     order: dict[tuple[str, int], float] = {}

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from assistant.pipeline.addressed import AddressedText
 from assistant.pipeline.question import Question
 from assistant.pipeline.retrieve import HybridSearcher, cosine
 from assistant.settings import AssistantSettings
@@ -44,6 +45,10 @@ class Retrieved:
     """The query vector of each part of the question."""
     vectors: dict[tuple[str, int, int], Vector] = field(default_factory=dict)
     """The stored vectors of the candidates' sentences, by (source, start, end)."""
+    addressed: frozenset[tuple[str, int, int]] = frozenset()
+    """The candidates' sentences surely addressed to an assistant: never evidence."""
+    suspects: frozenset[tuple[str, int, int]] = frozenset()
+    """The candidates' sentences that may be: judged by the model before they are evidence."""
 
     def similarity(self, part: int | None = None) -> Similarity | None:
         """Cosine similarity of a sentence to one part of the question (None: the closest part)."""
@@ -77,6 +82,9 @@ class Reranker:
     def __init__(self, searcher: HybridSearcher, settings: AssistantSettings):
         self.searcher = searcher
         self.settings = settings
+        self.addressed = AddressedText(
+            searcher.embedder.embed_query, settings.addressed_certain, settings.addressed_suspect
+        )
 
     def __call__(self, question: Question) -> Retrieved:
         s = self.settings
@@ -91,13 +99,15 @@ class Reranker:
             vectors = self.vectors_of(result.passages[:k])
             coverage = self.coverage(question, result.passages[:k])
             return Retrieved(result.passages[:k], result.best_dense, result.retrieve_ms,
-                             coverage, tuple(queries), vectors)  # fmt: skip
+                             coverage, tuple(queries), vectors, *self.addressed(vectors))  # fmt: skip
         vectors = self.vectors_of(result.passages)
+        sure, suspects = self.addressed(vectors)
 
         def sentences(passage: Passage) -> list[tuple[Span, Vector]]:
-            return [
-                (sp, v) for sp in passage.sentences if (v := vectors.get((passage.source, *sp)))
-            ]
+            """The passage's sentences that rank it: none addressed to an assistant."""
+            keys = [(passage.source, *sp) for sp in passage.sentences]
+            return [(k[1:], v) for k in keys
+                    if k not in sure and k not in suspects and (v := vectors.get(k))]  # fmt: skip
 
         ranked = rerank(
             result.passages,
@@ -112,7 +122,8 @@ class Reranker:
         elapsed = (time.perf_counter() - started) * 1000
         relevance = max(best, result.best_dense)
         coverage = self.coverage(question, ranked)
-        return Retrieved(tuple(ranked), relevance, elapsed, coverage, tuple(queries), vectors)
+        return Retrieved(tuple(ranked), relevance, elapsed, coverage, tuple(queries), vectors,
+                         sure, suspects)  # fmt: skip
 
     def coverage(self, question: Question, passages: Sequence[Passage], first: int = 3) -> float:
         """How much of the question the best of the first passages holds word for word: the

@@ -1,7 +1,6 @@
 """Articles with injected orders, ingested with the real embedder and answered by the real model:
-the answer states the article's facts and never does what the article orders. One order is in
-the words the evidence filter knows; the other is phrased to slip past it, so the model sees it
-and the prompt and the citation check are what must hold."""
+the answer states the article's facts and never does what the article orders, and no order is
+ever cited. (More wordings and languages: test_addressed_text.py.)"""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ from dataclasses import replace
 import pytest
 
 from assistant import Assistant
-from assistant.pipeline.evidence import looks_like_instruction
 from assistant.pipeline.retrieve import HybridSearcher
 from ingest import IngestSettings, ingest
 
@@ -47,12 +45,6 @@ def injected(real_assistant, tmp_path_factory):  # type: ignore[no-untyped-def]
     assert report.ok
     own = replace(settings, store=store)
     return Assistant(own, searcher=HybridSearcher(own, embedder=embedder), llm=real_assistant.llm)
-
-
-def test_the_second_order_really_slips_past_the_filter() -> None:
-    order = SLIPS_PAST.splitlines()[2]
-    assert not looks_like_instruction(order)
-    assert looks_like_instruction(CAUGHT.splitlines()[4])
 
 
 @pytest.mark.parametrize(

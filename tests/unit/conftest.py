@@ -49,8 +49,14 @@ class ScriptedModel:
 def fake_assistant(fake_settings: IngestSettings, fake_embedder):  # type: ignore[no-untyped-def]
     def build(reply: str | object, translate: object = None) -> Assistant:
         ingest(fake_settings, embedder=fake_embedder)
+        # the fake embedder's vectors carry no meaning: no sentence is judged addressed to an
+        # assistant (tests/unit/test_addressed.py and the integration tests cover that check)
         settings = replace(
-            AssistantSettings(), store=fake_settings.store, min_relevance=0.0, llm_url=""
+            AssistantSettings(),
+            store=fake_settings.store,
+            min_relevance=0.0,
+            llm_url="",
+            addressed_suspect=1.0,
         )
         searcher = HybridSearcher(settings, embedder=fake_embedder)
         return Assistant(settings, searcher=searcher, llm=ScriptedModel(reply, translate))

@@ -1,5 +1,7 @@
 """An article that gives orders ("ignore previous instructions…") is read as text, not obeyed:
-the order never reaches the model, and a draft that obeys it anyway is not an answer."""
+a sentence found to be addressed to an assistant never reaches the model, and a draft that obeys
+an order anyway is not an answer. (Finding such sentences with the real embedder is tested in
+tests/integration/test_addressed_text.py; here a stand-in finds the order by its words.)"""
 
 from __future__ import annotations
 
@@ -55,6 +57,19 @@ class ObedientModel:
         return sum(len(m["content"].split()) for m in messages)
 
 
+def _orders_in(docs: Path):  # type: ignore[no-untyped-def]
+    """Stands in for the embedding check: the stored sentences that give an order, as sure."""
+
+    def find(vectors):  # type: ignore[no-untyped-def]
+        def text(key: tuple[str, int, int]) -> str:
+            return (docs / key[0]).read_text(encoding="utf-8")[key[1] : key[2]]
+
+        sure = frozenset(k for k in vectors if "ignore previous" in text(k).lower())
+        return sure, frozenset()
+
+    return find
+
+
 @pytest.fixture
 def build(fake_settings: IngestSettings, fake_embedder, docs_dir: Path):  # type: ignore[no-untyped-def]
     (docs_dir / "norrvik.txt").write_text(ARTICLE, encoding="utf-8")
@@ -63,7 +78,9 @@ def build(fake_settings: IngestSettings, fake_embedder, docs_dir: Path):  # type
     def make(model: ObedientModel) -> Assistant:
         settings = replace(AssistantSettings(), store=fake_settings.store, min_relevance=0.0)
         searcher = HybridSearcher(settings, embedder=fake_embedder)
-        return Assistant(settings, searcher=searcher, llm=model)
+        assistant = Assistant(settings, searcher=searcher, llm=model)
+        assistant.retriever.addressed = _orders_in(docs_dir)  # type: ignore[assignment]
+        return assistant
 
     return make
 
