@@ -104,10 +104,10 @@ class Reranker:
         sure, suspects = self.addressed(vectors)
 
         def sentences(passage: Passage) -> list[tuple[Span, Vector]]:
-            """The passage's sentences that rank it: none addressed to an assistant."""
+            """The passage's sentences that rank it: none surely addressed to an assistant (a
+            suspect still counts: most are ordinary sentences, judged only as evidence)."""
             keys = [(passage.source, *sp) for sp in passage.sentences]
-            return [(k[1:], v) for k in keys
-                    if k not in sure and k not in suspects and (v := vectors.get(k))]  # fmt: skip
+            return [(k[1:], v) for k in keys if k not in sure and (v := vectors.get(k))]
 
         ranked = rerank(
             result.passages,
