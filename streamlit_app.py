@@ -6,8 +6,6 @@ Layout only: answers come from `assistant`, ingest and uploads from `ingest`. Ru
 
 from __future__ import annotations
 
-import logging
-import re
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -15,6 +13,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from assistant import Answer, Assistant, Citation
+from assistant.display import cells, explain, plain
 from assistant.settings import AssistantSettings
 from ingest import IngestSettings, ingest
 from ingest.load import discover
@@ -23,12 +22,8 @@ from ingest.viewer import highlight, marker_parts, open_source
 from vectorstore.errors import (
     AssistantError,
     EmptyIndexError,
-    IndexMismatchError,
-    ModelNotFoundError,
 )
 from vectorstore.schema import DocumentRecord
-
-log = logging.getLogger("streamlit_app")
 
 UI = Path(__file__).resolve().parent / ".streamlit" / "components"
 answer_view = st.components.v2.component(
@@ -60,21 +55,6 @@ def warm_up(settings: AssistantSettings) -> bool:
         assistant.llm.load()
     assistant.searcher.embedder.embed_query("warm up")
     return True
-
-
-def explain(exc: Exception) -> str:
-    """One line: what went wrong and what to do about it."""
-    if isinstance(exc, EmptyIndexError):
-        return "The collection is empty: add articles in the sidebar, then press **Re-ingest**."
-    if isinstance(exc, IndexMismatchError):
-        return f"{_plain(str(exc))}. Press **Re-ingest** in the sidebar to rebuild the index."
-    if isinstance(exc, ModelNotFoundError):
-        return f"A model is missing: {_plain(str(exc))}. Run `make models` to assemble them."
-    if isinstance(exc, AssistantError):
-        return _plain(str(exc))
-    log.exception("unexpected error in the app")
-    what = _plain(f"{type(exc).__name__}: {exc}")
-    return f"Something went wrong ({what}). The details are in the server log."
 
 
 def documents(assistant: Assistant) -> dict[str, DocumentRecord]:
@@ -122,7 +102,7 @@ def show_answer(index: int, answer: Answer, assistant: Assistant, settings: Inge
     ).cite
     st.markdown("**Sources**")
     for citation in answer.citations:
-        label = _plain(f"[{citation.n}] {citation.title} · {citation.source}")
+        label = plain(f"[{citation.n}] {citation.title} · {citation.source}")
         if st.button(label, key=f"source-{index}-{citation.n}", type="tertiary"):
             clicked = citation.n
     show_how_made(answer)
@@ -149,13 +129,13 @@ def show_how_made(answer: Answer) -> None:
             for p in answer.passages
         ]
         if passages:
-            st.table(_cells(passages))
+            st.table(cells(passages))
         else:
             st.text("none")
         if answer.citations:
             st.markdown("**Citations**")
             st.table(
-                _cells(
+                cells(
                     [
                         dict(n=c.n, file=c.source, span=f"{c.start}..{c.end}", verdict=c.verdict)
                         | dict(support=round(c.support, 2))
@@ -166,7 +146,7 @@ def show_how_made(answer: Answer) -> None:
         if answer.checks:
             st.markdown("**Citation checks, sentence by sentence**")
             st.table(
-                _cells(
+                cells(
                     [
                         dict(
                             verdict=c.verdict,
@@ -198,7 +178,7 @@ def ask(assistant: Assistant, question: str) -> None:
             text = ""
             for delta in stream:
                 text += delta
-                placeholder.markdown(_plain(text) + " ▌")
+                placeholder.markdown(plain(text) + " ▌")
             answer = stream.answer
         except Exception as exc:
             messages.append({"role": "assistant", "content": "", "error": explain(exc)})
@@ -206,28 +186,6 @@ def ask(assistant: Assistant, question: str) -> None:
             assert answer is not None
             messages.append({"role": "assistant", "content": answer.text, "answer": answer})
     st.rerun()
-
-
-def _plain(text: str) -> str:
-    """Text shown as it is, never as Markdown or HTML: a document's or the model's
-    `![img](http://…)`, `[link](…)`, `<img>`, `:red[…]` or `$…$` stays text (every ASCII
-    punctuation mark escaped), and a bare URL or address is no link (an invisible word joiner
-    inside `://`, `www.` and before `@`, which Markdown's autolinks need unbroken)."""
-    return _PUNCTUATION.sub(r"\\\g<0>", _AUTOLINK.sub(_join, text))
-
-
-_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
-_AUTOLINK = re.compile(r"(?i)(:)(//)|(w)(ww\.)|()(@)")
-
-
-def _join(match: re.Match[str]) -> str:
-    head, tail = (g for g in match.groups() if g is not None)
-    return f"{head}\u2060{tail}"
-
-
-def _cells(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Table rows whose text is shown as it is (st.table renders Markdown in its cells)."""
-    return [{k: _plain(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows]
 
 
 # -- sidebar ------------------------------------------------------------------------------------
@@ -246,7 +204,7 @@ def sidebar(
     waiting = [f.source for f in files if f.source not in docs]
     if waiting:
         st.info(
-            f"Not indexed yet: {_plain(', '.join(waiting))}. Press Re-ingest.",
+            f"Not indexed yet: {plain(', '.join(waiting))}. Press Re-ingest.",
             icon=":material/pending:",
         )
     uploads(settings)
@@ -256,7 +214,7 @@ def sidebar(
             title = doc.title if len(doc.title) <= 80 else doc.title[:79] + "…"
             date = doc.date or "no date"
             st.markdown(
-                f"**{_plain(title)}**  \n:small[{_plain(doc.source)} · {_plain(date)} · "
+                f"**{plain(title)}**  \n:small[{plain(doc.source)} · {plain(date)} · "
                 f"{doc.chunks} chunks]"
             )
         if not docs:
@@ -286,11 +244,11 @@ def uploads(settings: IngestSettings) -> None:
     for status, message in state.upload_notes:
         kind = {"saved": st.success, "unchanged": st.info}.get(status, st.error)
         kind(
-            _plain(message)
+            plain(message)
             + (". Press Re-ingest to make it searchable." if status == "saved" else "")
         )
     for name, data in list(state.conflicts.items()):
-        st.warning(f"{_plain(name)} is already in the folder. Replace it with the uploaded file?")
+        st.warning(f"{plain(name)} is already in the folder. Replace it with the uploaded file?")
         replace, copy, cancel = st.columns(3)
         choices = {
             "replace": replace.button("Replace", key=f"replace-{name}"),
