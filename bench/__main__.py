@@ -1,7 +1,8 @@
 """`python -m bench [NAME ...]`: run the benchmarks (all by default) and update docs/BENCHMARKS.md.
 
-Names: ingest, retrieval, answer, coldstart, stock, reingest (the default set), and quality (the
-eval of the defaults and every alternative, about an hour; docs/EVALUATION.md). The run holds the machine's heavy-job
+Names: ingest, retrieval, answer, coldstart, stock, reingest (the default set), quality (the
+eval of the defaults and every alternative, about an hour; docs/EVALUATION.md) and concurrency
+(three users at once, one sending the worst question the budgets allow). The run holds the machine's heavy-job
 lock (/tmp/seed-assistant-heavy.lock) so that no other model-loading job distorts the figures;
 do not wrap it in `flock` yourself (pass --no-lock if you already hold the lock).
 """
@@ -30,7 +31,7 @@ from bench.common import (
 )
 
 ORDER = ("ingest", "retrieval", "answer", "coldstart", "stock", "reingest")
-EXTRA = ("quality",)
+EXTRA = ("quality", "concurrency")
 
 
 def _runner(name: str, args: argparse.Namespace) -> Callable[[], dict[str, Any]] | None:
@@ -58,6 +59,10 @@ def _runner(name: str, args: argparse.Namespace) -> Callable[[], dict[str, Any]]
         from bench import quality
 
         return lambda: quality.run(only=args.variants, every=args.every, rescore=args.rescore)
+    if name == "concurrency":
+        from bench import concurrency
+
+        return concurrency.run
     if name == "reingest":
         if importlib.util.find_spec("bench.reingest") is None:
             return None
