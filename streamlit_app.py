@@ -6,37 +6,32 @@ Layout only: answers come from `assistant`, ingest and uploads from `ingest`. Ru
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
 import streamlit as st
 
-from assistant import Answer, Assistant, Citation
-from assistant.display import cells, explain, plain
+from assistant import Answer, Assistant, Citation, display
 from assistant.settings import AssistantSettings
 from ingest import IngestSettings, ingest
 from ingest.load import discover
-from ingest.upload import UploadStatus, free_name, save_upload
+from ingest.upload import UploadStatus, save_upload, settle_conflict
 from ingest.viewer import highlight, marker_parts, open_source
-from vectorstore.errors import (
-    AssistantError,
-    EmptyIndexError,
-)
+from vectorstore.errors import AssistantError, EmptyIndexError
 from vectorstore.schema import DocumentRecord
 
 UI = Path(__file__).resolve().parent / ".streamlit" / "components"
-answer_view = st.components.v2.component(
-    "answer_view",
-    html='<div class="answer"></div>',
-    css=(UI / "answer_view.css").read_text(),
-    js=(UI / "answer_view.js").read_text(),
-)
-source_view = st.components.v2.component(
-    "source_view",
-    html='<h3 class="title"></h3><p class="meta"></p><div class="text"></div>',
-    css=(UI / "source_view.css").read_text(),
-    js=(UI / "source_view.js").read_text(),
+
+
+def _component(name: str, html: str) -> Any:
+    """A custom component from its markup and the .css and .js files named after it."""
+    css, js = ((UI / f"{name}.{kind}").read_text() for kind in ("css", "js"))
+    return st.components.v2.component(name, html=html, css=css, js=js)
+
+
+answer_view = _component("answer_view", '<div class="answer"></div>')
+source_view = _component(
+    "source_view", '<h3 class="title"></h3><p class="meta"></p><div class="text"></div>'
 )
 
 
@@ -73,7 +68,7 @@ def show_source(citation: Citation, assistant: Assistant, settings: IngestSettin
         shown = open_source(settings.root, docs, citation.source, settings.max_bytes)
         cut = highlight(shown.text, citation.start, citation.end)
     except AssistantError as exc:
-        st.error(explain(exc))
+        st.error(display.explain(exc))
         return
     if shown.stale:
         st.warning(
@@ -102,7 +97,7 @@ def show_answer(index: int, answer: Answer, assistant: Assistant, settings: Inge
     ).cite
     st.markdown("**Sources**")
     for citation in answer.citations:
-        label = plain(f"[{citation.n}] {citation.title} · {citation.source}")
+        label = display.plain(f"[{citation.n}] {citation.title} · {citation.source}")
         if st.button(label, key=f"source-{index}-{citation.n}", type="tertiary"):
             clicked = citation.n
     show_how_made(answer)
@@ -115,49 +110,13 @@ def show_how_made(answer: Answer) -> None:
     with st.expander("How this answer was made", icon=":material/manufacturing:"):
         st.markdown("**Standalone question**")
         st.text(answer.standalone_question)
-        t = answer.timings
-        st.markdown(
-            f"**Timings** · retrieval {t.retrieve_ms:.0f} ms · rewrite {t.rewrite_ms:.0f} ms · "
-            f"first token {t.first_token_ms:.0f} ms · total {t.total_ms:.0f} ms  \n"
-            f"**Prompt** · {answer.prompt_tokens} tokens · "
-            f"{len(answer.evidence)} evidence sentences"
-        )
-        st.markdown("**Retrieved passages**")
-        passages = [
-            dict(title=p.title, file=p.source, span=f"{p.start}..{p.end}", score=round(p.score, 4))
-            | dict(dense=round(p.dense, 3), bm25=round(p.lexical, 3))
-            for p in answer.passages
-        ]
-        if passages:
-            st.table(cells(passages))
-        else:
-            st.text("none")
-        if answer.citations:
-            st.markdown("**Citations**")
-            st.table(
-                cells(
-                    [
-                        dict(n=c.n, file=c.source, span=f"{c.start}..{c.end}", verdict=c.verdict)
-                        | dict(support=round(c.support, 2))
-                        for c in answer.citations
-                    ]
-                )
-            )
-        if answer.checks:
-            st.markdown("**Citation checks, sentence by sentence**")
-            st.table(
-                cells(
-                    [
-                        dict(
-                            verdict=c.verdict,
-                            sentence=c.sentence,
-                            cites=", ".join(map(str, c.cited)),
-                        )
-                        | dict(support=round(c.support, 2), reason=c.reason)
-                        for c in answer.checks
-                    ]
-                )
-            )
+        st.markdown(display.timings_line(answer))
+        for heading, rows in display.how_made_tables(answer):
+            st.markdown(f"**{heading}**")
+            if rows:
+                st.table(rows)
+            else:
+                st.text("none")
         if answer.draft:
             st.markdown("**The model's draft**")
             st.text(answer.draft)
@@ -178,10 +137,10 @@ def ask(assistant: Assistant, question: str) -> None:
             text = ""
             for delta in stream:
                 text += delta
-                placeholder.markdown(plain(text) + " ▌")
+                placeholder.markdown(display.plain(text) + " ▌")
             answer = stream.answer
         except Exception as exc:
-            messages.append({"role": "assistant", "content": "", "error": explain(exc)})
+            messages.append({"role": "assistant", "content": "", "error": display.explain(exc)})
         else:
             assert answer is not None
             messages.append({"role": "assistant", "content": answer.text, "answer": answer})
@@ -194,29 +153,21 @@ def sidebar(
 ) -> None:
     """The collection at a glance, adding articles, re-ingest, then the list of documents."""
     st.header("Collection")
-    chunks = sum(d.chunks for d in docs.values())
-    last = max((d.ingested_at for d in docs.values()), default=0.0)
-    when = datetime.fromtimestamp(last).strftime("%Y-%m-%d %H:%M") if last else "never"
-    st.caption(f"{len(docs)} documents · {chunks} chunks · last ingest {when}")
+    st.caption(display.collection_line(docs))
     llm = assistant.settings.llm_url or assistant.settings.llm_model
     st.caption(f"Embedding model: `{settings.store.embedding_model}`  \nLLM: `{llm}`")
     files, _ = discover(settings.root)
     waiting = [f.source for f in files if f.source not in docs]
     if waiting:
         st.info(
-            f"Not indexed yet: {plain(', '.join(waiting))}. Press Re-ingest.",
+            f"Not indexed yet: {display.plain(', '.join(waiting))}. Press Re-ingest.",
             icon=":material/pending:",
         )
     uploads(settings)
     reingest(assistant, settings, primary=bool(waiting) or not docs)
     with st.expander(f"Documents ({len(docs)})", expanded=True):
         for doc in sorted(docs.values(), key=lambda d: d.title.lower()):
-            title = doc.title if len(doc.title) <= 80 else doc.title[:79] + "…"
-            date = doc.date or "no date"
-            st.markdown(
-                f"**{plain(title)}**  \n:small[{plain(doc.source)} · {plain(date)} · "
-                f"{doc.chunks} chunks]"
-            )
+            st.markdown(display.document_line(doc))
         if not docs:
             st.caption("No documents indexed yet.")
 
@@ -244,11 +195,13 @@ def uploads(settings: IngestSettings) -> None:
     for status, message in state.upload_notes:
         kind = {"saved": st.success, "unchanged": st.info}.get(status, st.error)
         kind(
-            plain(message)
+            display.plain(message)
             + (". Press Re-ingest to make it searchable." if status == "saved" else "")
         )
     for name, data in list(state.conflicts.items()):
-        st.warning(f"{plain(name)} is already in the folder. Replace it with the uploaded file?")
+        st.warning(
+            f"{display.plain(name)} is already in the folder. Replace it with the uploaded file?"
+        )
         replace, copy, cancel = st.columns(3)
         choices = {
             "replace": replace.button("Replace", key=f"replace-{name}"),
@@ -260,12 +213,9 @@ def uploads(settings: IngestSettings) -> None:
             continue
         del state.conflicts[name]
         state.upload_notes = [n for n in state.upload_notes if not n[1].startswith(f"{name}:")]
-        if choice != "cancel":
-            target = name if choice == "replace" else free_name(settings.root, name)
-            result = save_upload(
-                settings.root, target, data, settings.max_bytes, overwrite=choice == "replace"
-            )
-            state.upload_notes.append((result.status.value, result.message))
+        settled = settle_conflict(settings.root, name, data, settings.max_bytes, choice)
+        if settled is not None:
+            state.upload_notes.append((settled.status.value, settled.message))
         st.rerun()
 
 
@@ -285,7 +235,7 @@ def reingest(assistant: Assistant, settings: IngestSettings, primary: bool) -> N
             state.report_error = ""
             assistant.searcher.refresh()
         except Exception as exc:
-            state.report, state.report_error = None, explain(exc)
+            state.report, state.report_error = None, display.explain(exc)
         state.upload_notes = []
         st.rerun()
     if state.report_error:
@@ -334,13 +284,13 @@ def main() -> None:
         max_chars=settings.max_question_chars,
     )
     if not ready:
-        st.info(explain(problem or EmptyIndexError()), icon=":material/inbox:")
+        st.info(display.explain(problem or EmptyIndexError()), icon=":material/inbox:")
         return
     try:
         with st.spinner("Loading the models (only the first time)…"):
             warm_up(settings)
     except Exception as exc:
-        st.error(explain(exc), icon=":material/error:")
+        st.error(display.explain(exc), icon=":material/error:")
         return
     if question:
         ask(assistant, question)

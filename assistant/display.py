@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from assistant.types import Answer
 from vectorstore.errors import (
     AssistantError,
     EmptyIndexError,
     IndexMismatchError,
     ModelNotFoundError,
 )
+from vectorstore.schema import DocumentRecord
 
 log = logging.getLogger(__name__)
 
@@ -58,3 +62,56 @@ def explain(exc: Exception) -> str:
     log.exception("unexpected error in the app")
     what = plain(f"{type(exc).__name__}: {exc}")
     return f"Something went wrong ({what}). The details are in the server log."
+
+
+def collection_line(docs: Mapping[str, DocumentRecord]) -> str:
+    """The collection at a glance: documents, chunks, and when it was last ingested."""
+    chunks = sum(d.chunks for d in docs.values())
+    last = max((d.ingested_at for d in docs.values()), default=0.0)
+    when = datetime.fromtimestamp(last).strftime("%Y-%m-%d %H:%M") if last else "never"
+    return f"{len(docs)} documents · {chunks} chunks · last ingest {when}"
+
+
+def document_line(doc: DocumentRecord) -> str:
+    """A document in the collection's list: its title (cut at 80 characters), then its file,
+    date and chunks in small type."""
+    title = doc.title if len(doc.title) <= 80 else doc.title[:79] + "…"
+    about = f"{plain(doc.source)} · {plain(doc.date or 'no date')} · {doc.chunks} chunks"
+    return f"**{plain(title)}**  \n:small[{about}]"
+
+
+def timings_line(answer: Answer) -> str:
+    """Where the answer's time went, and how big its prompt was."""
+    t = answer.timings
+    return (
+        f"**Timings** · retrieval {t.retrieve_ms:.0f} ms · rewrite {t.rewrite_ms:.0f} ms · "
+        f"first token {t.first_token_ms:.0f} ms · total {t.total_ms:.0f} ms  \n"
+        f"**Prompt** · {answer.prompt_tokens} tokens · {len(answer.evidence)} evidence sentences"
+    )
+
+
+def how_made_tables(answer: Answer) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The tables under "How this answer was made", their text escaped: the passages with their
+    scores (always, even when empty), the citations and the check of each draft sentence (when
+    there are any)."""
+    passages = [
+        dict(title=p.title, file=p.source, span=f"{p.start}..{p.end}", score=round(p.score, 4))
+        | dict(dense=round(p.dense, 3), bm25=round(p.lexical, 3))
+        for p in answer.passages
+    ]
+    citations = [
+        dict(n=c.n, file=c.source, span=f"{c.start}..{c.end}", verdict=c.verdict)
+        | dict(support=round(c.support, 2))
+        for c in answer.citations
+    ]
+    checks = [
+        dict(verdict=c.verdict, sentence=c.sentence, cites=", ".join(map(str, c.cited)))
+        | dict(support=round(c.support, 2), reason=c.reason)
+        for c in answer.checks
+    ]
+    tables = [("Retrieved passages", cells(passages))]
+    if citations:
+        tables.append(("Citations", cells(citations)))
+    if checks:
+        tables.append(("Citation checks, sentence by sentence", cells(checks)))
+    return tables

@@ -132,6 +132,17 @@ def save_upload(
     return UploadResult(UploadStatus.SAVED, name, f"{name}: {verb}")
 
 
+def settle_conflict(
+    root: Path, name: str, data: bytes, max_bytes: int, choice: str
+) -> UploadResult | None:
+    """The user's answer to "already in the folder": 'replace' overwrites the file, 'copy' saves
+    the upload under a free name beside it, anything else saves nothing (None)."""
+    if choice not in ("replace", "copy"):
+        return None
+    target = name if choice == "replace" else free_name(root, name)
+    return save_upload(root, target, data, max_bytes, overwrite=choice == "replace")
+
+
 def _existing(target: Path, name: str, data: bytes) -> UploadResult:
     same = target.is_file() and not target.is_symlink() and target.read_bytes() == data
     if same:

@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 from ingest.load import discover
-from ingest.upload import UnsafeNameError, UploadStatus, free_name, safe_name, save_upload
+from ingest.upload import (
+    UnsafeNameError,
+    UploadStatus,
+    free_name,
+    safe_name,
+    save_upload,
+    settle_conflict,
+)
 
 LIMIT = 1000
 
@@ -108,3 +115,15 @@ def test_a_folder_with_the_name_is_reported(tmp_path: Path) -> None:
     (tmp_path / "a.md").mkdir()
     result = save_upload(tmp_path, "a.md", b"text", LIMIT, overwrite=True)
     assert result.status is UploadStatus.REJECTED and "folder" in result.message
+
+
+def test_a_conflict_is_settled_by_replacing_keeping_both_or_cancelling(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_bytes(b"old")
+    assert settle_conflict(tmp_path, "a.txt", b"new", 1000, "cancel") is None
+    assert (tmp_path / "a.txt").read_bytes() == b"old"
+    copy = settle_conflict(tmp_path, "a.txt", b"new", 1000, "copy")
+    assert copy is not None and copy.status is UploadStatus.SAVED and copy.name != "a.txt"
+    assert (tmp_path / copy.name).read_bytes() == b"new"
+    replaced = settle_conflict(tmp_path, "a.txt", b"newer", 1000, "replace")
+    assert replaced is not None and replaced.message == "a.txt: replaced"
+    assert (tmp_path / "a.txt").read_bytes() == b"newer"
