@@ -1,4 +1,5 @@
-"""The command line: `assistant ingest | ask | search | eval`. Other tools script against it.
+"""The command line: `assistant ingest | watch | add | ask | search | eval`. Other tools script
+against it; the commands about the documents folder are in `assistant.cli_documents`.
 
 Errors a user can cause or fix become one line on stderr and a non-zero exit; logs go to stderr so
 that stdout carries only results (one JSON object per line with --jsonl).
@@ -16,7 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from assistant.text_input import checked_path, clean, encodable, utf8_text
+from assistant.cli_documents import add_document_commands
+from assistant.text_input import checked_path, clean, utf8_text, write_line
 from vectorstore.errors import AssistantError
 
 log = logging.getLogger(__name__)
@@ -65,25 +67,13 @@ def _discard_stdout() -> None:
     os.close(null)
 
 
-def _write(stream: TextIO, text: str) -> None:
-    """`text` and a line break, with what a UTF-8 stream cannot carry (lone surrogates) replaced."""
-    stream.write(encodable(text) + "\n")
-
-
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assistant", description="Answer questions from your own articles, with citations."
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    ingest = sub.add_parser(
-        "ingest", help="sync the documents folder (or some paths in it) into the index"
-    )
-    ingest.add_argument(
-        "paths", nargs="*", type=Path, help="files or folders inside the documents folder"
-    )
-    ingest.add_argument("--json", action="store_true", help="print the report as one JSON object")
-    ingest.set_defaults(run=_ingest)
+    add_document_commands(sub)
 
     ask = sub.add_parser("ask", help="answer a question with cited sources")
     ask.add_argument("question", nargs="?", help="the question")
@@ -117,21 +107,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _ingest(args: argparse.Namespace) -> int:
-    from ingest import ingest
-
-    paths = [checked_path(path) for path in args.paths]
-    bar = _ProgressBar(sys.stderr)
-    report = ingest(paths=paths or None, progress=bar.update)
-    bar.close()
-    if args.json:
-        _write(sys.stdout, json.dumps(report.to_dict(), ensure_ascii=False))
-    else:
-        for line in report.lines():
-            _write(sys.stdout, line)
-    return 0 if report.ok else 1
-
-
 def _assistant() -> Any:
     from assistant.core import Assistant
 
@@ -148,9 +123,9 @@ def _ask(args: argparse.Namespace) -> int:
         raise EmptyQuestionError('the question is empty: assistant ask "your question"')
     answer = _assistant().ask(question)
     if args.json:
-        _write(sys.stdout, json.dumps(answer.to_dict(), ensure_ascii=False))
+        write_line(sys.stdout, json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        _write(sys.stdout, _format_answer(answer))
+        write_line(sys.stdout, _format_answer(answer))
     return 0
 
 
@@ -159,7 +134,7 @@ def _ask_jsonl(assistant: Any, stdin: TextIO, stdout: TextIO) -> int:
     be answered gets {"error", "question"} and the lines after it are answered all the same."""
     for line in stdin:
         if line.strip():
-            _write(stdout, json.dumps(_answer_line(assistant, line), ensure_ascii=False))
+            write_line(stdout, json.dumps(_answer_line(assistant, line), ensure_ascii=False))
             stdout.flush()
     return 0
 
@@ -230,7 +205,7 @@ def _search(args: argparse.Namespace) -> int:
         return 2
     result = _assistant().search(query, args.k)
     if args.json:
-        _write(
+        write_line(
             sys.stdout,
             json.dumps(
                 {
@@ -243,8 +218,8 @@ def _search(args: argparse.Namespace) -> int:
         )
     else:
         for i, p in enumerate(result.passages, 1):
-            _write(sys.stdout, f"[{i}] {p.score:.4f}  {p.title} — {p.source}:{p.start}-{p.end}")
-            _write(sys.stdout, f"    {' '.join(p.text.split())[:300]}")
+            write_line(sys.stdout, f"[{i}] {p.score:.4f}  {p.title} — {p.source}:{p.start}-{p.end}")
+            write_line(sys.stdout, f"    {' '.join(p.text.split())[:300]}")
     return 0
 
 
@@ -262,35 +237,9 @@ def _format_answer(answer: Any) -> str:
     if answer.citations:
         lines += ["", "Sources:"]
         for c in answer.citations:
-            lines.append(f"[{c.n}] {c.title} — {c.source}:{c.start}-{c.end}")
+            lines.append(f"[{c.n}] {c.where()} — {c.source}:{c.start}-{c.end}")
             lines.append(f"    “{' '.join(c.text.split())}”")
     return "\n".join(lines)
-
-
-class _ProgressBar:
-    """A tqdm bar on stderr, shown only while there is something to embed."""
-
-    def __init__(self, stream: TextIO):
-        self.stream = stream
-        self.bar: Any = None
-        self.label = ""
-
-    def update(self, done: int, total: int, label: str) -> None:
-        if total == 0:
-            return
-        if self.bar is None or label != self.label:  # a new phase (reading, then embedding)
-            from tqdm import tqdm
-
-            self.close()
-            self.label = label
-            self.bar = tqdm(total=total, desc=label, unit="text", file=self.stream, leave=False)
-        self.bar.n = done
-        self.bar.refresh()
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from assistant.language import not_found_message, question_language
 from assistant.llm import ChatBackend, make_backend
 from assistant.pipeline.addressed import ModelJudge, settle
 from assistant.pipeline.check import Checked, Checker, answer_words
-from assistant.pipeline.compose import Composer, Translator
+from assistant.pipeline.compose import Composer, Translator, with_sources
 from assistant.pipeline.conflicts import find_conflicts
 from assistant.pipeline.conversation import standalone
 from assistant.pipeline.decide import decide, relevant
@@ -157,7 +157,7 @@ class Assistant:
         yield Answer(
             text=composed.text,
             found=True,
-            citations=composed.citations,
+            citations=with_sources(composed.citations, self.searcher.documents()),
             timings=self._timings(retrieved, clock, rewrite_ms),
             conflicts=tuple(c.describe() for c in conflicts),
             **base,

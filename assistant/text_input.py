@@ -48,3 +48,8 @@ def checked_path(path: Path) -> Path:
             f"the path {clean(str(path))!r} is not valid UTF-8; give one whose name is UTF-8"
         )
     return path
+
+
+def write_line(stream: TextIO, text: str) -> None:
+    """`text` and a line break, with what a UTF-8 stream cannot carry (lone surrogates) replaced."""
+    stream.write(encodable(text) + "\n")

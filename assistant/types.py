@@ -62,6 +62,18 @@ class Citation:
     text: str
     verdict: str = "supported"  # supported | partial
     support: float = 1.0
+    page: int | None = None
+    """The page the span starts on (PDFs), else None."""
+    date: str = ""
+    outlet: str = ""
+    url: str = ""
+
+    def where(self) -> str:
+        """Where the span is, as a reader names it: 'Title · outlet (or file) · date · p. 4'."""
+        parts = [self.title, self.outlet or self.source, self.date]
+        if self.page is not None:
+            parts.append(f"p. {self.page}")
+        return " · ".join(part for part in parts if part)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -71,6 +83,10 @@ class Citation:
             "start": self.start,
             "end": self.end,
             "text": self.text,
+            "page": self.page,
+            "date": self.date,
+            "outlet": self.outlet,
+            "url": self.url,
         }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ingest.extracted import Extracted
+
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
     (b"\xff\xfe\x00\x00", "utf-32"),
@@ -95,34 +97,50 @@ def _legacy(data: bytes) -> Decoded:
 
 
 def html_to_text(markup: str) -> str:
-    """The main text of an HTML page, without navigation, ads and comments ('' when the page
-    shows no text but links, menus and scripts)."""
+    """The main text of an HTML page (see `html_article`)."""
+    return html_article(markup).text
+
+
+def html_article(markup: str) -> Extracted:
+    """The main text of an HTML page, without navigation, ads and comments (text '' when the
+    page shows no text but links, menus and scripts), and what its metadata says of it."""
     import trafilatura
 
     extracted = trafilatura.extract(
         markup, include_comments=False, include_tables=False, favor_recall=True
     )
-    if not extracted or not _shows_article_text(markup):
-        return ""
-    heading = _title(markup)
+    if not extracted or not shows_article_text(markup):
+        return Extracted(text="")
+    meta = _metadata(markup)
+    heading = meta.get("title", "")
     if heading and not extracted.startswith(heading):
-        return f"{heading}\n\n{extracted}\n"
-    return extracted + "\n"
+        return Extracted(text=f"{heading}\n\n{extracted}\n", meta=meta)
+    return Extracted(text=extracted + "\n", meta=meta)
 
 
-def _title(markup: str) -> str:
-    """The page's title from its metadata ('' when it has none, or when reading the metadata
-    fails on malformed markup: the date finder asserts on a page whose root is <svg>)."""
+def _metadata(markup: str) -> dict[str, str]:
+    """Title, date, outlet, byline and address from the page's metadata, where it has them
+    (none when reading the metadata fails on malformed markup: the date finder asserts on a
+    page whose root is <svg>)."""
     import trafilatura
 
     try:
-        metadata = trafilatura.extract_metadata(markup)
+        found = trafilatura.extract_metadata(markup)
     except AssertionError:
-        return ""
-    return metadata.title if metadata is not None and metadata.title else ""
+        return {}
+    if found is None:
+        return {}
+    pairs = {
+        "title": found.title,
+        "date": found.date,
+        "outlet": found.sitename,
+        "byline": found.author,
+        "url": found.url,
+    }
+    return {key: str(value).strip() for key, value in pairs.items() if value}
 
 
-def _shows_article_text(markup: str) -> bool:
+def shows_article_text(markup: str) -> bool:
     """Whether the page's body shows any text outside links, navigation, menus and scripts. A
     page of nothing else (a site menu, a redirect stub) has no article, even though extraction,
     asked to favour recall, falls back to returning its link texts."""

@@ -1,23 +1,16 @@
-"""Find and read articles: .txt, .md and .html, decoded safely, each problem one clear line.
+"""Find the articles in the documents folder, each problem with a file or folder one clear line.
 
-`read_document` returns the text that every span points into. For .txt and .md that is the
-file's own text (UTF-8, or the legacy encoding it is really in); for .html it is the article text
-extracted from the markup, since offsets into tags would highlight nothing a reader can see.
+Reading a file found here is `ingest.read`.
 """
 
 from __future__ import annotations
 
 import errno
-import hashlib
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.content import decode, html_to_text, looks_binary
-from ingest.errors import DocumentError
-
-SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 
 
 @dataclass(frozen=True)
@@ -26,19 +19,6 @@ class SourceFile:
 
     source: str
     path: Path
-
-
-@dataclass(frozen=True)
-class LoadedDocument:
-    """A decoded document: `text` is what every span's offsets point into."""
-
-    source: str
-    text: str
-    content_hash: str
-    encoding: str
-    kind: str
-    warnings: tuple[str, ...] = ()
-    """Lines about what reading changed, such as invalid bytes replaced."""
 
 
 def discover(root: Path, paths: list[Path] | None = None) -> tuple[list[SourceFile], list[str]]:
@@ -165,70 +145,6 @@ def _problem(path: Path, source: str | None, real_root: Path) -> str | None:
     if shown != source:
         return f"{shown}: the file name is not valid UTF-8, skipped (rename the file)"
     return ""
-
-
-def read_document(file: SourceFile, max_bytes: int) -> LoadedDocument:
-    """Read, check and decode one file. Raises DocumentError with a one-line reason."""
-    try:
-        info = file.path.stat()  # before opening: opening a named pipe would block
-        if not stat.S_ISREG(info.st_mode):
-            raise DocumentError(f"{file.source}: not a regular file, skipped")
-        with open(file.path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise DocumentError(f"{file.source}: deleted while ingesting, skipped") from None
-    except PermissionError:
-        raise DocumentError(f"{file.source}: no permission to read it, skipped") from None
-    except IsADirectoryError:
-        raise DocumentError(f"{file.source}: is a folder, skipped") from None
-    except OSError as exc:
-        raise DocumentError(f"{file.source}: cannot be read ({exc.strerror}), skipped") from None
-    if len(data) > max_bytes:
-        size = max(info.st_size, len(data))
-        raise DocumentError(
-            f"{file.source}: {size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit "
-            f"(ASSISTANT_MAX_FILE_MB), skipped"
-        )
-    if not data.strip():
-        raise DocumentError(f"{file.source}: empty file, skipped")
-    if looks_binary(data):
-        raise DocumentError(f"{file.source}: not a text file (binary content), skipped")
-    text, encoding, replaced = decode(data)
-    kind = "html" if file.path.suffix.lower() in (".html", ".htm") else "text"
-    if kind == "html":
-        text = html_to_text(text)
-        if not text.strip():
-            raise DocumentError(f"{file.source}: no article text found in the HTML, skipped")
-    elif not text.strip():
-        raise DocumentError(f"{file.source}: empty file, skipped")
-    return LoadedDocument(
-        source=file.source,
-        text=text,
-        content_hash=hashlib.sha256(data).hexdigest(),
-        encoding=encoding,
-        kind=kind,
-        warnings=_replaced_note(file.source, encoding, replaced),
-    )
-
-
-def _replaced_note(source: str, encoding: str, replaced: int) -> tuple[str, ...]:
-    """The line that says how many bytes decoding replaced (none when it replaced none)."""
-    if not replaced:
-        return ()
-    count = "1 byte is" if replaced == 1 else f"{replaced} bytes are"
-    return (f"{source}: {count} not valid {encoding.upper()}, replaced with \ufffd",)
-
-
-def file_hash(path: Path) -> str:
-    """sha256 of a regular file's bytes, the key that decides whether a document changed
-    ('' for anything else, such as a named pipe, which reading would block on)."""
-    digest = hashlib.sha256()
-    if not stat.S_ISREG(path.stat().st_mode):
-        return ""
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _inside(path: Path, root: Path) -> bool:

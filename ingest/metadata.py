@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ingest.clean import Span
@@ -34,12 +35,21 @@ class DocumentInfo:
     language: str
 
 
-def describe(text: str, kept: tuple[Span, ...], fallback_title: str) -> DocumentInfo:
-    """Title, date (ISO, as precise as the text allows) and language of a cleaned document."""
+def describe(
+    text: str,
+    kept: tuple[Span, ...],
+    fallback_title: str,
+    declared: Mapping[str, str] | None = None,
+) -> DocumentInfo:
+    """Title, date (ISO, as precise as the text allows) and language of a cleaned document.
+    What the file declares about itself (`declared`: its metadata, front matter) comes first; a
+    file's creation date counts only when the text gives no date."""
+    declared = declared or {}
     body = " ".join(text[s:e] for s, e in kept[:12])
+    in_text = find_date(text[: max(300, kept[0][1]) if kept else 300][:600])
     return DocumentInfo(
-        title=derive_title(text, kept) or fallback_title,
-        date=find_date(text[: max(300, kept[0][1]) if kept else 300][:600]),
+        title=declared.get("title") or derive_title(text, kept) or fallback_title,
+        date=declared.get("date") or in_text or declared.get("created", ""),
         language=detect_language(body[:3000]),
     )
 

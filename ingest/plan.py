@@ -11,8 +11,9 @@ from pathlib import Path
 from ingest.chunk import chunk, chunk_id
 from ingest.clean import clean
 from ingest.errors import DocumentError
-from ingest.load import SourceFile, file_hash, locate, read_document, source_of
+from ingest.load import SourceFile, locate, source_of
 from ingest.metadata import describe
+from ingest.read import file_hash, read_document
 from ingest.settings import IngestSettings
 from vectorstore.schema import ChunkRecord, DocumentRecord, Span, sentence_id
 
@@ -103,7 +104,7 @@ def prepare(file: SourceFile, settings: IngestSettings) -> Prepared:
     cleaned = clean(loaded.text)
     if not cleaned.paragraphs:
         raise DocumentError(f"{file.source}: no article text left after cleaning, skipped")
-    info = describe(loaded.text, cleaned.paragraphs, Path(file.source).stem)
+    info = describe(loaded.text, cleaned.paragraphs, Path(file.source).stem, loaded.meta)
     store = settings.store
     pieces = chunk(loaded.text, cleaned, info.language, store.chunk_chars, store.chunk_overlap)
     if not pieces:
@@ -133,6 +134,10 @@ def prepare(file: SourceFile, settings: IngestSettings) -> Prepared:
         chars=len(loaded.text),
         encoding=loaded.encoding,
         ingested_at=time.time(),
+        outlet=loaded.meta.get("outlet", ""),
+        byline=loaded.meta.get("byline", ""),
+        url=loaded.meta.get("url", ""),
+        pages=loaded.pages,
     )
     sentences = sorted({span for piece in pieces for span in piece.sentences})
     return Prepared(

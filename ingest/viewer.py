@@ -3,7 +3,7 @@
 The page asks for a citation; the source it names must be a document of the collection (its
 manifest), and the file must resolve inside the documents folder. Nothing else is ever read, so
 no path sent from a browser can open another file. An .html source is shown as its extracted
-article text, which is what the spans index.
+article text, which is what the spans index; a PDF as its text layer, with its page breaks.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.errors import DocumentError
-from ingest.load import SourceFile, read_document
+from ingest.load import SourceFile
+from ingest.read import read_document
 from vectorstore.errors import AssistantError
 from vectorstore.schema import DocumentRecord
 
@@ -34,6 +35,10 @@ class SourceText:
     date: str
     text: str
     stale: bool = False
+    outlet: str = ""
+    url: str = ""
+    pages: tuple[int, ...] = ()
+    """Where each page starts in `text` (PDFs): page i + 1 starts at pages[i]."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,9 @@ def open_source(
         date=record.date,
         text=loaded.text,
         stale=loaded.content_hash != record.doc_hash,
+        outlet=record.outlet,
+        url=record.url,
+        pages=loaded.pages,
     )
 
 

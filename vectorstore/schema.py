@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,13 @@ class DocumentRecord:
     chars: int
     encoding: str
     ingested_at: float
+    outlet: str = ""
+    """Who published it (a site's name, a publisher), when the file says."""
+    byline: str = ""
+    url: str = ""
+    """Where it was fetched from, when it was added by its address or the file names one."""
+    pages: tuple[int, ...] = ()
+    """Where each page starts in the text (PDFs): page i + 1 starts at pages[i]."""
 
     def metadata(self) -> dict[str, Any]:
         return {
@@ -79,6 +87,10 @@ class DocumentRecord:
             "chars": self.chars,
             "encoding": self.encoding,
             "ingested_at": self.ingested_at,
+            "outlet": self.outlet,
+            "byline": self.byline,
+            "url": self.url,
+            "pages": json.dumps(list(self.pages)),
         }
 
     @classmethod
@@ -93,7 +105,17 @@ class DocumentRecord:
             chars=int(meta.get("chars", 0)),
             encoding=str(meta.get("encoding", "utf-8")),
             ingested_at=float(meta.get("ingested_at", 0.0)),
+            outlet=str(meta.get("outlet", "")),
+            byline=str(meta.get("byline", "")),
+            url=str(meta.get("url", "")),
+            pages=tuple(int(p) for p in json.loads(str(meta.get("pages", "[]")))),
         )
+
+    def page_of(self, offset: int) -> int | None:
+        """The page (from 1) holding `offset`, or None for a document without pages."""
+        if not self.pages:
+            return None
+        return max(1, bisect_right(self.pages, offset))
 
 
 def sentence_id(source: str, doc_hash: str, span: Span) -> str:

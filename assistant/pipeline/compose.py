@@ -9,7 +9,7 @@ quotation, the cited sentence itself is the answer.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.language import LANGUAGES, table
@@ -20,6 +20,7 @@ from assistant.pipeline.grounding import numbers
 from assistant.pipeline.question import Question
 from assistant.prompt import one_line, translate_messages
 from assistant.types import Citation, Evidence
+from vectorstore.schema import DocumentRecord
 
 Translate = Callable[[str, str], str]
 """(text, language) → the text in that language."""
@@ -78,6 +79,29 @@ def cite(
         e = evidence
         citations.append(Citation(numbering[key], e.source, e.title, e.start, e.end, e.text))
     return numbering[key]
+
+
+def with_sources(
+    citations: Sequence[Citation], documents: Mapping[str, DocumentRecord]
+) -> tuple[Citation, ...]:
+    """The citations with what the collection knows of their documents: the page each span
+    starts on, the date, the outlet and the address."""
+    described = []
+    for c in citations:
+        record = documents.get(c.source)
+        if record is None:
+            described.append(c)
+            continue
+        described.append(
+            replace(
+                c,
+                page=record.page_of(c.start),
+                date=record.date,
+                outlet=record.outlet,
+                url=record.url,
+            )
+        )
+    return tuple(described)
 
 
 class Translator:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from ingest.chunk import chunk, chunk_id
 from ingest.clean import clean, is_boilerplate, paragraphs
-from ingest.load import SourceFile, read_document
+from ingest.load import SourceFile
 from ingest.metadata import describe, find_date
+from ingest.read import read_document
 
 ARTICLE = (
     "Harbour reopens after storm\n\n"

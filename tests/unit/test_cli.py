@@ -64,7 +64,10 @@ def test_jsonl_answers_each_line_in_order_with_the_documented_fields() -> None:
             "passages",
             "timings",
         }
-        assert set(result["citations"][0]) == {"n", "source", "title", "start", "end", "text"}
+        assert set(result["citations"][0]) == {
+            *("n", "source", "title", "start", "end", "text"),
+            *("page", "date", "outlet", "url"),
+        }
         assert set(result["passages"][0]) == {"source", "title", "start", "end", "text", "score"}
         assert set(result["timings"]) >= {"retrieve_ms", "first_token_ms", "total_ms"}
 

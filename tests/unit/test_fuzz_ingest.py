@@ -15,16 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest import IngestReport
+from ingest.content import decode, html_to_text
 from ingest.errors import DocumentError
-from ingest.load import (
-    SUFFIXES,
-    LoadedDocument,
-    SourceFile,
-    decode,
-    discover,
-    html_to_text,
-    read_document,
-)
+from ingest.load import SUFFIXES, SourceFile, discover
+from ingest.read import LoadedDocument, read_document
 
 pytestmark = pytest.mark.unit
 

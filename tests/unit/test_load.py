@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
-from ingest import IngestReport, ingest, load
+from ingest import IngestReport, ingest, load, read
+from ingest.content import decode, html_to_text
 from ingest.errors import DocumentError
-from ingest.load import SourceFile, decode, discover, html_to_text, read_document
+from ingest.load import SourceFile, discover
 from ingest.plan import scope_of
+from ingest.read import read_document
 
 pytestmark = pytest.mark.unit
 
@@ -45,7 +47,7 @@ def _deny_reading(monkeypatch: pytest.MonkeyPatch, victim: Path) -> None:
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
-    monkeypatch.setattr(load, "open", guarded, raising=False)
+    monkeypatch.setattr(read, "open", guarded, raising=False)
 
 
 def test_latin1_text_is_decoded_without_mojibake(tmp_path: Path) -> None:
@@ -108,7 +110,7 @@ def test_named_pipe_is_refused_without_blocking(tmp_path: Path) -> None:
     files, _ = discover(tmp_path)
     with pytest.raises(DocumentError, match="not a regular file"):
         read_document(files[0], 1000)
-    assert load.file_hash(tmp_path / "pipe.txt") == ""
+    assert read.file_hash(tmp_path / "pipe.txt") == ""
 
 
 def test_links_outside_and_broken_links_are_reported_inside_aliases_passed_over(
