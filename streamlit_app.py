@@ -7,15 +7,15 @@ Layout only: answers come from `assistant`, ingest and uploads from `ingest`. Ru
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import streamlit as st
 
 from assistant import Answer, Assistant, Citation, display
+from assistant.app.folder import FolderSync
+from assistant.app.sidebar import sidebar
 from assistant.settings import AssistantSettings
-from ingest import IngestSettings, ingest
-from ingest.load import discover
-from ingest.upload import UploadStatus, save_upload, settle_conflict
+from ingest import IngestSettings
 from ingest.viewer import highlight, marker_parts, open_source
 from vectorstore.errors import AssistantError, EmptyIndexError
 from vectorstore.schema import DocumentRecord
@@ -52,6 +52,15 @@ def warm_up(settings: AssistantSettings) -> bool:
     return True
 
 
+@st.cache_resource(show_spinner=False)
+def folder_sync(_assistant: Assistant, settings: IngestSettings) -> FolderSync:
+    """One sync of the documents folder per server; it follows the folder when settings say so."""
+    folder = FolderSync(settings, _assistant)
+    if settings.watch:
+        folder.watch()
+    return folder
+
+
 def documents(assistant: Assistant) -> dict[str, DocumentRecord]:
     try:
         return assistant.searcher.documents()
@@ -75,6 +84,7 @@ def show_source(citation: Citation, assistant: Assistant, settings: IngestSettin
             "This file changed after the last ingest, so the highlight may be off: press Re-ingest."
         )
     data = dict(title=shown.title, date=shown.date, source=shown.source, n=citation.n)
+    data |= dict(outlet=shown.outlet, url=shown.url, pages=list(shown.pages))
     data |= dict(
         start=citation.start, end=citation.end, before=cut.before, cited=cut.cited, after=cut.after
     )
@@ -90,14 +100,14 @@ def show_answer(index: int, answer: Answer, assistant: Assistant, settings: Inge
         show_how_made(answer)
         return
     by_number = {c.n: c for c in answer.citations}
-    titles = {str(c.n): f"{c.title} · {c.source}" for c in answer.citations}
+    titles = {str(c.n): c.where() for c in answer.citations}
     parts = marker_parts(answer.text, set(by_number))
     clicked = answer_view(
         key=f"answer-{index}", data={"parts": parts, "titles": titles}, on_cite_change=lambda: None
     ).cite
     st.markdown("**Sources**")
     for citation in answer.citations:
-        label = display.plain(f"[{citation.n}] {citation.title} · {citation.source}")
+        label = display.plain(f"[{citation.n}] {citation.where()}")
         if st.button(label, key=f"source-{index}-{citation.n}", type="tertiary"):
             clicked = citation.n
     show_how_made(answer)
@@ -147,106 +157,6 @@ def ask(assistant: Assistant, question: str) -> None:
     st.rerun()
 
 
-# -- sidebar ------------------------------------------------------------------------------------
-def sidebar(
-    assistant: Assistant, settings: IngestSettings, docs: dict[str, DocumentRecord]
-) -> None:
-    """The collection at a glance, adding articles, re-ingest, then the list of documents."""
-    st.header("Collection")
-    st.caption(display.collection_line(docs))
-    llm = assistant.settings.llm_url or assistant.settings.llm_model
-    st.caption(f"Embedding model: `{settings.store.embedding_model}`  \nLLM: `{llm}`")
-    files, _ = discover(settings.root)
-    waiting = [f.source for f in files if f.source not in docs]
-    if waiting:
-        st.info(
-            f"Not indexed yet: {display.plain(', '.join(waiting))}. Press Re-ingest.",
-            icon=":material/pending:",
-        )
-    uploads(settings)
-    reingest(assistant, settings, primary=bool(waiting) or not docs)
-    with st.expander(f"Documents ({len(docs)})", expanded=True):
-        for doc in sorted(docs.values(), key=lambda d: d.title.lower()):
-            st.markdown(display.document_line(doc))
-        if not docs:
-            st.caption("No documents indexed yet.")
-
-
-def uploads(settings: IngestSettings) -> None:
-    """Save uploads into the documents folder; ask before replacing a file of the same name."""
-    st.subheader("Add articles")
-    state = st.session_state
-    files = st.file_uploader(
-        f"Text, Markdown or HTML, up to {settings.max_file_mb} MB each",
-        type=["txt", "md", "html"],
-        accept_multiple_files=True,
-        key=f"uploader-{state.uploader_round}",
-        max_upload_size=settings.max_file_mb,
-    )
-    for file in files or []:
-        result = save_upload(settings.root, file.name, file.getvalue(), settings.max_bytes)
-        if result.status is UploadStatus.EXISTS:
-            state.conflicts[result.name] = file.getvalue()  # asked below, not noted
-        else:
-            state.upload_notes.append((result.status.value, result.message))
-    if files:
-        state.uploader_round += 1
-        st.rerun()
-    for status, message in state.upload_notes:
-        kind = {"saved": st.success, "unchanged": st.info}.get(status, st.error)
-        kind(
-            display.plain(message)
-            + (". Press Re-ingest to make it searchable." if status == "saved" else "")
-        )
-    for name, data in list(state.conflicts.items()):
-        st.warning(
-            f"{display.plain(name)} is already in the folder. Replace it with the uploaded file?"
-        )
-        replace, copy, cancel = st.columns(3)
-        choices = {
-            "replace": replace.button("Replace", key=f"replace-{name}"),
-            "copy": copy.button("Keep both", key=f"copy-{name}"),
-            "cancel": cancel.button("Cancel", key=f"cancel-{name}"),
-        }
-        choice = next((c for c, pressed in choices.items() if pressed), "")
-        if not choice:
-            continue
-        del state.conflicts[name]
-        state.upload_notes = [n for n in state.upload_notes if not n[1].startswith(f"{name}:")]
-        settled = settle_conflict(settings.root, name, data, settings.max_bytes, choice)
-        if settled is not None:
-            state.upload_notes.append((settled.status.value, settled.message))
-        st.rerun()
-
-
-def reingest(assistant: Assistant, settings: IngestSettings, primary: bool) -> None:
-    """Sync the documents folder into the index, with a progress bar and the report."""
-    st.subheader("Index")
-    state = st.session_state
-    kind: Literal["primary", "secondary"] = "primary" if primary else "secondary"
-    if st.button("Re-ingest", icon=":material/sync:", type=kind, width="stretch"):
-        bar = st.progress(0.0, text="Reading the documents folder…")
-
-        def progress(done: int, total: int, label: str) -> None:
-            bar.progress(done / total if total else 1.0, text=f"{label}: {done}/{total} texts")
-
-        try:
-            state.report = ingest(settings, progress=progress, embedder=assistant.searcher.embedder)
-            state.report_error = ""
-            assistant.searcher.refresh()
-        except Exception as exc:
-            state.report, state.report_error = None, display.explain(exc)
-        state.upload_notes = []
-        st.rerun()
-    if state.report_error:
-        st.error(f"Ingest failed: {state.report_error}")
-    elif state.report is not None:
-        report = state.report
-        (st.success if report.ok else st.warning)(report.summary(), icon=":material/inventory_2:")
-        with st.expander("Ingest report", expanded=not report.ok):
-            st.text("\n".join(report.lines()))
-
-
 # -- the page -----------------------------------------------------------------------------------
 def main() -> None:
     # the icon is served by the app itself: a Material icon name would be fetched from Google
@@ -254,9 +164,7 @@ def main() -> None:
     st.title("Ask the articles")
     st.caption("Answers come only from the collection, each sentence with the source it rests on.")
     state = st.session_state
-    for key, value in dict(
-        messages=[], upload_notes=[], conflicts={}, uploader_round=0, report=None, report_error=""
-    ).items():
+    for key, value in dict(messages=[], upload_notes=[], conflicts={}, uploader_round=0).items():
         state.setdefault(key, value)
     settings = AssistantSettings()
     ingest_settings = IngestSettings(store=settings.store)
@@ -266,7 +174,7 @@ def main() -> None:
     except Exception as exc:
         docs, problem = {}, exc
     with st.sidebar:
-        sidebar(assistant, ingest_settings, docs)
+        sidebar(folder_sync(assistant, ingest_settings), ingest_settings, docs)
 
     for index, message in enumerate(state.messages):
         with st.chat_message(message["role"]):

@@ -23,6 +23,13 @@ class IngestSettings:
     commit_texts: int = field(default_factory=lambda: env_int("COMMIT_TEXTS", 512))
     """Embedded texts written per store commit; a killed ingest loses at most one group, or
     10 s of embedding, whichever is less (ASSISTANT_COMMIT_TEXTS)."""
+    watch: bool = field(default_factory=lambda: env_str("WATCH", "1") not in ("0", "false", "no"))
+    """The running app keeps the index in sync with the folder (ASSISTANT_WATCH=0: only when
+    Re-ingest is pressed)."""
+    watch_quiet: float = field(default_factory=lambda: env_float("WATCH_QUIET", 1.0))
+    """Seconds without changes in the folder before the app syncs (ASSISTANT_WATCH_QUIET)."""
+    fetch_timeout: float = field(default_factory=lambda: env_float("FETCH_TIMEOUT", 20.0))
+    """Seconds to wait for a page added by its address (ASSISTANT_FETCH_TIMEOUT)."""
     store: StoreSettings = field(default_factory=StoreSettings)
 
     @property

@@ -69,14 +69,18 @@ def app(
     seeded: tuple[IngestSettings, AssistantSettings], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[App]:
     """`streamlit run streamlit_app.py` on 127.0.0.1 and a free port, over copies of the seeded
-    documents and index, so uploads and re-ingests here touch nothing else."""
-    ingest_settings, _ = seeded
-    base = tmp_path_factory.mktemp("browser-app")
+    documents and index, so uploads and re-ingests here touch nothing else. It does not follow
+    the folder: the index changes only when Re-ingest is pressed."""
+    yield from serve(seeded[0], tmp_path_factory.mktemp("browser-app"), ASSISTANT_WATCH="0")
+
+
+def serve(ingest_settings: IngestSettings, base: Path, **env: str) -> Iterator[App]:
+    """The app over copies of the seeded documents and index in `base`, with `env` added."""
     docs, store = base / "docs", base / "store"
     shutil.copytree(ingest_settings.root, docs)
     shutil.copytree(ingest_settings.store.path, store)
     port = _free_port()
-    env = dict(
+    variables = dict(
         os.environ,
         ASSISTANT_STORE_PATH=str(store),
         ASSISTANT_SEEDS_DIR=str(docs),
@@ -89,7 +93,7 @@ def app(
     command += ["--server.port", str(port), "--browser.gatherUsageStats", "false"]
     with log.open("wb") as out:
         process = subprocess.Popen(
-            command, cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT
+            command, cwd=PROJECT, env=variables | env, stdout=out, stderr=subprocess.STDOUT
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -104,7 +108,7 @@ def app(
             process.wait(timeout=5)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """Debian's Chromium (installed by `make browser`), never a downloaded one."""
     if not CHROMIUM.exists():

@@ -12,7 +12,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from ingest.load import SourceFile, read_document
+from ingest.load import SourceFile
+from ingest.read import read_document
 from ingest.upload import safe_name
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"

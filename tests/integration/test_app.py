@@ -13,7 +13,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from assistant.settings import AssistantSettings
-from ingest.load import SourceFile, read_document
+from ingest.load import SourceFile
+from ingest.read import read_document
 from ingest.settings import IngestSettings
 
 APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
@@ -23,6 +24,7 @@ TIMEOUT = 240
 def start(monkeypatch: pytest.MonkeyPatch, docs: Path, store: Path, **env: str) -> AppTest:
     """The app over these folders (settings are read from the environment on every run)."""
     variables = {"STORE_PATH": str(store), "SEEDS_DIR": str(docs), "CHROMA_URL": "", "LLM_URL": ""}
+    variables["WATCH"] = "0"  # the index changes when Re-ingest is pressed (the test's clock)
     for name, value in (variables | env).items():
         monkeypatch.setenv(f"ASSISTANT_{name}", value)
     return AppTest.from_file(str(APP), default_timeout=TIMEOUT)

@@ -1,0 +1,87 @@
+"""The documents folder kept in sync while the app runs: one ingest at a time, whether a change in
+the folder (the watcher) or the Re-ingest button asked for it, and what the sidebar shows of it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from assistant.display import explain
+from ingest import IngestSettings, ingest
+from ingest.report import IngestReport
+
+Progress = Callable[[int, int, str], None]
+
+
+class FolderSync:
+    """Syncs the folder into the index the assistant reads, and keeps what the last sync did.
+
+    `generation` grows after every sync, so that pages know when to show the new collection."""
+
+    def __init__(self, settings: IngestSettings, assistant: Any):
+        self.settings = settings
+        self.assistant = assistant
+        self.report: IngestReport | None = None
+        self.error = ""
+        self.progress: tuple[int, int, str] | None = None
+        self.generation = 0
+        self._lock = threading.Lock()
+        self._watcher: Any = None
+
+    def watch(self) -> None:
+        """Follow the folder from now on: sync once, then after every change."""
+        from ingest.watch import FolderWatcher
+
+        if self._watcher is not None:
+            return
+        store = self.settings.store
+        inside = None if store.chroma_url else store.path.absolute()
+        self._watcher = FolderWatcher(
+            self.settings.root,
+            self.sync,
+            quiet=self.settings.watch_quiet,
+            on_error=self._failed,
+            ignore=(lambda path: path.is_relative_to(inside)) if inside else None,
+        )
+        self._watcher.start()
+        self._watcher.request()  # files that came while the app was not running
+
+    @property
+    def watching(self) -> bool:
+        return self._watcher is not None
+
+    @property
+    def syncing(self) -> bool:
+        return self._lock.locked()
+
+    def sync(self, progress: Progress | None = None) -> IngestReport | None:
+        """One ingest of the whole folder (waiting for one that runs); the index is re-read."""
+        with self._lock:
+            self.progress = (0, 0, "reading the documents folder")
+
+            def report(done: int, total: int, label: str) -> None:
+                self.progress = (done, total, label)
+                if progress is not None:
+                    progress(done, total, label)
+
+            try:
+                self.report = ingest(
+                    self.settings, progress=report, embedder=self.assistant.searcher.embedder
+                )
+                self.error = ""
+                self.assistant.searcher.refresh()
+            except Exception as exc:
+                self._failed(exc)
+            finally:
+                self.progress = None
+                self.generation += 1
+            return self.report
+
+    def _failed(self, exc: Exception) -> None:
+        self.report, self.error = None, explain(exc)
+
+    def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.stop()
+            self._watcher = None

@@ -1,0 +1,183 @@
+"""The sidebar: the collection at a glance, adding articles (upload or address), syncing the
+folder (live while the app follows it), and every document with its state."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import streamlit as st
+
+from assistant import display
+from assistant.app.folder import FolderSync
+from ingest import IngestSettings
+from ingest.load import discover
+from ingest.states import INDEXED, REMOVED, SKIPPED, WAITING, document_states
+from ingest.upload import UploadStatus, save_upload, settle_conflict
+from vectorstore.schema import DocumentRecord
+
+_ICONS = {
+    INDEXED: ":green[:material/check_circle:]",
+    WAITING: ":blue[:material/hourglass_top:]",
+    SKIPPED: ":orange[:material/warning:]",
+    REMOVED: ":gray[:material/delete:]",
+}
+UPLOAD_TYPES = ["txt", "md", "html", "pdf", "docx"]
+
+
+def sidebar(folder: FolderSync, settings: IngestSettings, docs: dict[str, DocumentRecord]) -> None:
+    """The collection at a glance, adding articles, the sync, then the list of documents."""
+    st.header("Collection")
+    st.caption(display.collection_line(docs))
+    llm = folder.assistant.settings.llm_url or folder.assistant.settings.llm_model
+    st.caption(f"Embedding model: `{settings.store.embedding_model}`  \nLLM: `{llm}`")
+    uploads(settings, folder.watching)
+    add_by_address(folder, settings)
+    if folder.watching:
+        st.fragment(run_every=1.0)(folder_state)(folder, settings)
+    else:
+        folder_state(folder, settings)
+
+
+def folder_state(folder: FolderSync, settings: IngestSettings) -> None:
+    """The sync (live progress while one runs), its report, and each document's state. When a
+    sync has finished since the page was drawn, the whole page is drawn again."""
+    state = st.session_state
+    seen = state.setdefault("generation", folder.generation)
+    if seen != folder.generation and not folder.syncing:
+        state.generation = folder.generation
+        st.rerun(scope="app")
+    docs = _documents(folder)
+    files, problems = discover(settings.root)
+    states = document_states([f.source for f in files], problems, docs, _errors(folder))
+    waiting = [s.source for s in states if s.state == WAITING]
+    st.subheader("Index")
+    if folder.progress is not None:
+        done, total, label = folder.progress
+        shown = f"syncing: {label} {done} of {total}" if total else f"syncing: {label}"
+        st.progress(done / total if total else 0.0, text=display.plain(shown))
+    elif waiting and not folder.watching:
+        st.info(
+            f"Not indexed yet: {display.plain(', '.join(waiting))}. Press Re-ingest.",
+            icon=":material/pending:",
+        )
+    reingest(folder, primary=(bool(waiting) and not folder.watching) or not docs)
+    with st.expander(f"Documents ({len(states)})", expanded=True):
+        for item in sorted(states, key=lambda s: (s.title or s.source).lower()):
+            line = display.document_line(docs[item.source]) if item.source in docs else ""
+            about = f"{item.state}: {item.reason}" if item.reason else item.state
+            heading = line or f"**{display.plain(item.source)}**"
+            st.markdown(f"{_ICONS[item.state]} {heading}  \n:small[{display.plain(about)}]")
+        if not states:
+            st.caption("No documents yet: add some above, or put files in the documents folder.")
+
+
+def _documents(folder: FolderSync) -> dict[str, DocumentRecord]:
+    from vectorstore.errors import EmptyIndexError
+
+    try:
+        return dict(folder.assistant.searcher.documents())
+    except EmptyIndexError:
+        return {}
+
+
+def _errors(folder: FolderSync) -> tuple[str, ...]:
+    return folder.report.errors if folder.report is not None else ()
+
+
+def uploads(settings: IngestSettings, watching: bool) -> None:
+    """Save uploads into the documents folder; ask before replacing a file of the same name."""
+    st.subheader("Add articles")
+    state = st.session_state
+    files = st.file_uploader(
+        f"Text, Markdown, HTML, PDF or Word, up to {settings.max_file_mb} MB each",
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key=f"uploader-{state.uploader_round}",
+        max_upload_size=settings.max_file_mb,
+    )
+    for file in files or []:
+        result = save_upload(settings.root, file.name, file.getvalue(), settings.max_bytes)
+        if result.status is UploadStatus.EXISTS:
+            state.conflicts[result.name] = file.getvalue()  # asked below, not noted
+        else:
+            state.upload_notes.append((result.status.value, result.message))
+    if files:
+        state.uploader_round += 1
+        st.rerun()
+    then = (
+        " It is indexed within seconds." if watching else " Press Re-ingest to make it searchable."
+    )
+    for status, message in state.upload_notes:
+        kind = {"saved": st.success, "unchanged": st.info}.get(status, st.error)
+        kind(display.plain(message) + (then if status == "saved" else ""))
+    for name, data in list(state.conflicts.items()):
+        _ask_about_conflict(settings, name, data)
+
+
+def _ask_about_conflict(settings: IngestSettings, name: str, data: bytes) -> None:
+    state = st.session_state
+    st.warning(
+        f"{display.plain(name)} is already in the folder. Replace it with the uploaded file?"
+    )
+    replace, copy, cancel = st.columns(3)
+    choices = {
+        "replace": replace.button("Replace", key=f"replace-{name}"),
+        "copy": copy.button("Keep both", key=f"copy-{name}"),
+        "cancel": cancel.button("Cancel", key=f"cancel-{name}"),
+    }
+    choice = next((c for c, pressed in choices.items() if pressed), "")
+    if not choice:
+        return
+    del state.conflicts[name]
+    state.upload_notes = [n for n in state.upload_notes if not n[1].startswith(f"{name}:")]
+    settled = settle_conflict(settings.root, name, data, settings.max_bytes, choice)
+    if settled is not None:
+        state.upload_notes.append((settled.status.value, settled.message))
+    st.rerun()
+
+
+def add_by_address(folder: FolderSync, settings: IngestSettings) -> None:
+    """Fetch an article by its address into the folder, then sync."""
+    from ingest.fetch import add_url
+    from vectorstore.errors import AssistantError
+
+    with st.form("add-url", clear_on_submit=True, border=False):
+        url = st.text_input("Or add a page by its address", placeholder="https://…")
+        pressed = st.form_submit_button("Add", icon=":material/add_link:")
+    if not (pressed and url.strip()):
+        return
+    try:
+        with st.spinner("Fetching the page…"):
+            path = add_url(url.strip(), settings.root, settings.fetch_timeout, settings.max_bytes)
+    except AssistantError as exc:
+        st.session_state.upload_notes.append(("error", display.explain(exc)))
+        st.rerun()
+    st.session_state.upload_notes.append(("saved", f"{path.name}: saved from {url.strip()}."))
+    if not folder.watching:
+        folder.sync()
+    st.rerun()
+
+
+def reingest(folder: FolderSync, primary: bool) -> None:
+    """The Re-ingest button (a sync now, with a progress bar) and the last sync's report."""
+    kind: Literal["primary", "secondary"] = "primary" if primary else "secondary"
+    if st.button("Re-ingest", icon=":material/sync:", type=kind, width="stretch"):
+        bar = st.progress(0.0, text="Reading the documents folder…")
+
+        def progress(done: int, total: int, label: str) -> None:
+            bar.progress(done / total if total else 1.0, text=f"{label}: {done}/{total} texts")
+
+        folder.sync(progress)
+        st.session_state.upload_notes = []
+        st.rerun(scope="app")
+    _show_report(folder)
+
+
+def _show_report(folder: Any) -> None:
+    if folder.error:
+        st.error(f"Ingest failed: {folder.error}")
+    elif folder.report is not None:
+        report = folder.report
+        (st.success if report.ok else st.warning)(report.summary(), icon=":material/inventory_2:")
+        with st.expander("Ingest report", expanded=not report.ok):
+            st.text("\n".join(report.lines()))
