@@ -1,9 +1,10 @@
 """`python -m bench [NAME ...]`: run the benchmarks (all by default) and update docs/BENCHMARKS.md.
 
 Names: ingest, retrieval, answer, coldstart, stock, reingest (the default set), quality (the
-eval of the defaults and every alternative, about an hour; docs/EVALUATION.md) and concurrency
-(three users at once, one sending the worst question the budgets allow). The run holds the machine's heavy-job
-lock (/tmp/seed-assistant-heavy.lock) so that no other model-loading job distorts the figures;
+eval of the defaults and every alternative, about an hour; docs/EVALUATION.md), concurrency
+(three users at once, one sending the worst question the budgets allow) and formats (the PDF
+libraries compared, a 300-page PDF ingested, the watched folder's latency). The run holds the
+machine's heavy-job lock (/tmp/seed-assistant-heavy.lock) so that no other model-loading job distorts the figures;
 do not wrap it in `flock` yourself (pass --no-lock if you already hold the lock).
 """
 
@@ -31,7 +32,7 @@ from bench.common import (
 )
 
 ORDER = ("ingest", "retrieval", "answer", "coldstart", "stock", "reingest")
-EXTRA = ("quality", "concurrency")
+EXTRA = ("quality", "concurrency", "formats")
 
 
 def _runner(name: str, args: argparse.Namespace) -> Callable[[], dict[str, Any]] | None:
@@ -63,6 +64,10 @@ def _runner(name: str, args: argparse.Namespace) -> Callable[[], dict[str, Any]]
         from bench import concurrency
 
         return concurrency.run
+    if name == "formats":
+        from bench import formats
+
+        return formats.run
     if name == "reingest":
         if importlib.util.find_spec("bench.reingest") is None:
             return None
