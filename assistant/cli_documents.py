@@ -55,6 +55,9 @@ def _watch(args: argparse.Namespace) -> int:
     from ingest.watch import watch_folder
 
     settings = IngestSettings()
+    if not settings.root.is_dir():
+        print(f"error: the documents folder {settings.root} does not exist", file=sys.stderr)
+        return 1
     stop = threading.Event()
     print(f"watching {settings.root} (Ctrl-C to stop)", file=sys.stderr)
     try:
