@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from ingest.metadata import find_date
+from vectorstore.dates import document_date
 
 KEYS = ("title", "date", "outlet", "byline", "url")
 """Our metadata keys, in the order an article's front matter lists them."""
@@ -154,7 +154,7 @@ def _iso_date(value: str) -> str:
     """A date as ISO (YYYY-MM-DD or YYYY-MM): the ISO date it starts with, else the first date
     the text gives ('October 18, 2021'), else ''."""
     iso = _ISO_DATE.match(value)
-    return iso.group(0) if iso else find_date(value)
+    return iso.group(0) if iso else document_date("", "en", {"date": value})
 
 
 def format_article(meta: dict[str, str], paragraphs: list[str]) -> str:

@@ -1,4 +1,5 @@
-"""What a document is: its title, a date when the text gives one, and its language."""
+"""What a document is: its title, its publication date when it has one (`vectorstore.dates`),
+and its language."""
 
 from __future__ import annotations
 
@@ -7,23 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ingest.clean import Span
+from vectorstore.dates import document_date
 from vectorstore.text import detect_language, split_sentences
-
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
-_MONTH_NUMBER = {
-    name: i % 12 + 1
-    for i, name in enumerate(
-        "january february march april may june july august september october november december".split()
-    )
-}
-_DATES = (
-    re.compile(r"\b(?:date\s+)?((?:19|20)\d\d)-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?\b"),
-    re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}}),\s+((?:19|20)\d\d)\b", re.IGNORECASE),
-    re.compile(rf"\b(\d{{1,2}})\s+({_MONTHS})\.?\s+((?:19|20)\d\d)\b", re.IGNORECASE),
-)
 
 
 @dataclass(frozen=True)
@@ -46,11 +32,11 @@ def describe(
     file's creation date counts only when the text gives no date."""
     declared = declared or {}
     body = " ".join(text[s:e] for s, e in kept[:12])
-    in_text = find_date(text[: max(300, kept[0][1]) if kept else 300][:600])
+    language = detect_language(body[:3000])
     return DocumentInfo(
         title=declared.get("title") or derive_title(text, kept) or fallback_title,
-        date=declared.get("date") or in_text or declared.get("created", ""),
-        language=detect_language(body[:3000]),
+        date=document_date(text, language, declared),
+        language=language,
     )
 
 
@@ -69,36 +55,3 @@ def derive_title(text: str, kept: tuple[Span, ...]) -> str:
     sentence = re.sub(r"^\s*date\s+\d{4}-\d\d(-\d\d)?\s*", "", sentence)
     sentence = re.sub(r"^[A-Z]{3,}\s+-\s+", "", sentence)  # dateline: "TEHRAN - "
     return sentence if len(sentence) <= 100 else sentence[:97].rsplit(" ", 1)[0] + "…"
-
-
-def find_date(text: str) -> str:
-    """The first date in the text as ISO 8601 (YYYY-MM or YYYY-MM-DD), or ''."""
-    best: tuple[int, str] | None = None
-    for pattern in _DATES:
-        match = pattern.search(text)
-        if not match:
-            continue
-        iso = _to_iso(match.groups())
-        if iso and (best is None or match.start() < best[0]):
-            best = (match.start(), iso)
-    return best[1] if best else ""
-
-
-def _to_iso(groups: tuple[str | None, ...]) -> str:
-    parts = [g for g in groups if g]
-    if parts[0].isdigit() and len(parts[0]) == 4:
-        return "-".join(parts)
-    if parts[0].isdigit():
-        day, month, year = parts
-    else:
-        month, day, year = parts
-    number = _month(month)
-    return f"{year}-{number:02d}-{int(day):02d}" if number else ""
-
-
-def _month(name: str) -> int:
-    name = name.lower().rstrip(".")
-    for full, number in _MONTH_NUMBER.items():
-        if full.startswith(name):
-            return number
-    return 0

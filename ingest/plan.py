@@ -15,6 +15,7 @@ from ingest.load import SourceFile, locate, source_of
 from ingest.metadata import describe
 from ingest.read import file_hash, read_document
 from ingest.settings import IngestSettings
+from vectorstore.duplicates import signature, to_json
 from vectorstore.schema import ChunkRecord, DocumentRecord, Span, sentence_id
 
 Progress = Callable[[int, int, str], None]
@@ -138,6 +139,7 @@ def prepare(file: SourceFile, settings: IngestSettings) -> Prepared:
         byline=loaded.meta.get("byline", ""),
         url=loaded.meta.get("url", ""),
         pages=loaded.pages,
+        signature=to_json(signature(" ".join(loaded.text[a:b] for a, b in cleaned.paragraphs))),
     )
     sentences = sorted({span for piece in pieces for span in piece.sentences})
     return Prepared(

@@ -76,6 +76,8 @@ class DocumentRecord:
     """Where it was fetched from, when it was added by its address or the file names one."""
     pages: tuple[int, ...] = ()
     """Where each page starts in the text (PDFs): page i + 1 starts at pages[i]."""
+    signature: str = ""
+    """The article's near-duplicate signature (`vectorstore.duplicates`), as JSON."""
 
     def metadata(self) -> dict[str, Any]:
         return {
@@ -91,6 +93,7 @@ class DocumentRecord:
             "byline": self.byline,
             "url": self.url,
             "pages": json.dumps(list(self.pages)),
+            "signature": self.signature,
         }
 
     @classmethod
@@ -109,6 +112,7 @@ class DocumentRecord:
             byline=str(meta.get("byline", "")),
             url=str(meta.get("url", "")),
             pages=tuple(int(p) for p in json.loads(str(meta.get("pages", "[]")))),
+            signature=str(meta.get("signature", "")),
         )
 
     def page_of(self, offset: int) -> int | None:

@@ -8,8 +8,9 @@ from pathlib import Path
 from ingest.chunk import chunk, chunk_id
 from ingest.clean import clean, is_boilerplate, paragraphs
 from ingest.load import SourceFile
-from ingest.metadata import describe, find_date
+from ingest.metadata import describe
 from ingest.read import read_document
+from vectorstore.dates import document_date
 
 ARTICLE = (
     "Harbour reopens after storm\n\n"
@@ -119,9 +120,10 @@ def test_a_leading_date_label_is_metadata_not_part_of_the_first_sentence() -> No
 
 
 def test_dates_in_several_formats() -> None:
-    assert find_date("Published June 11, 2021 by the desk") == "2021-06-11"
-    assert find_date("Updated 3 March 2020") == "2020-03-03"
-    assert find_date("no date here") == ""
+    assert document_date("Published June 11, 2021 by the desk", "en") == "2021-06-11"
+    assert document_date("Updated 3 March 2020", "en") == "2020-03-03"
+    assert document_date("Opdateret 3. marts 2020", "da") == "2020-03-03"
+    assert document_date("no date here", "en") == ""
 
 
 def test_markdown_heading_marks_are_not_part_of_the_title() -> None:
