@@ -34,7 +34,7 @@ from assistant.pipeline.question import Question, read_question
 from assistant.pipeline.rerank import Reranker, Retrieved
 from assistant.pipeline.retrieve import HybridSearcher, SearchResult, cosine
 from assistant.settings import AssistantSettings
-from assistant.types import Answer, Check, Evidence, Timings
+from assistant.types import Answer, Check, DateFilter, Evidence, Timings
 from vectorstore.errors import AssistantError
 
 History = Sequence[dict[str, str]]
@@ -78,27 +78,48 @@ class Assistant:
         self.composer = Composer(translator)
         self.judge = ModelJudge(self.llm)
 
-    def ask(self, question: str, history: History | None = None) -> Answer:
-        """Answer a question; `history` is the conversation so far as role/content dicts."""
-        stream = self.stream(question, history)
+    def ask(
+        self, question: str, history: History | None = None, dates: DateFilter | None = None
+    ) -> Answer:
+        """Answer a question; `history` is the conversation so far as role/content dicts,
+        `dates` limits the documents drawn on by their publication date."""
+        stream = self.stream(question, history, dates)
         for _ in stream:
             pass
         assert stream.answer is not None
         return stream.answer
 
-    def stream(self, question: str, history: History | None = None) -> AnswerStream:
+    def stream(
+        self, question: str, history: History | None = None, dates: DateFilter | None = None
+    ) -> AnswerStream:
         """Like ask(), but yields the draft as it is generated; read `.answer` at the end."""
         if not question or not question.strip():
             raise EmptyQuestionError("the question is empty: ask something about the collection")
         s = self.settings
         check_length(question.strip(), s.max_question_chars)
         turns = bounded_history(history or [], s.max_history_messages, s.max_question_chars)
-        return AnswerStream(self._run(question.strip(), turns))
+        return AnswerStream(self._within(dates, self._run(question.strip(), turns)))
 
-    def search(self, query: str, k: int | None = None) -> SearchResult:
+    def in_period(self, dates: DateFilter | None) -> list[str] | None:
+        """The documents a date filter keeps (None: no filter, all of them)."""
+        if dates is None:
+            return None
+        return [s for s, d in self.searcher.documents().items() if dates.keeps(d.date)]
+
+    def _within(
+        self, dates: DateFilter | None, steps: Iterator[str | Answer]
+    ) -> Iterator[str | Answer]:
+        """The steps of an answer, every search in them limited to the filter's documents."""
+        with self.searcher.limited_to(self.in_period(dates)):
+            yield from steps
+
+    def search(
+        self, query: str, k: int | None = None, dates: DateFilter | None = None
+    ) -> SearchResult:
         """Retrieval only: the best passages for a query."""
         language = question_language(query, self.searcher.languages())
-        return self.searcher.search(query, k or self.settings.passages, language)
+        with self.searcher.limited_to(self.in_period(dates)):
+            return self.searcher.search(query, k or self.settings.passages, language)
 
     def understand(self, question: str, history: History) -> tuple[Question, float]:
         """The question as the pipeline reads it, and the ms spent rewriting a follow-up."""
@@ -153,7 +174,8 @@ class Assistant:
         conflicts = (
             [] if clock.over() else self._conflicts(question, retrieved, decision.claims, drafter)
         )
-        composed = self.composer(decision.claims, question, conflicts)
+        dated = {s: d.date for s, d in self.searcher.documents().items()}
+        composed = self.composer(decision.claims, question, conflicts, dated)
         yield Answer(
             text=composed.text,
             found=True,

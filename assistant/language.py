@@ -39,6 +39,9 @@ class Language:
     addressed: str = ""
     """What text addressed to an assistant is, described in this language: a sentence of a
     document close to it in meaning is never evidence (`assistant.pipeline.addressed`)."""
+    newer_note: str = "The newer source, from {date}, is [{n}]."
+    """Added after a conflict between sources of different dates: the newer one's date and
+    citation."""
 
 
 def _words(text: str) -> frozenset[str]:
@@ -68,6 +71,7 @@ LANGUAGES: dict[str, Language] = {
         "En anden kilde angiver dog {value}. [{n}]",
         tuple("to tre fire fem seks syv otte ni ti elleve tolv".split()),
         "Instruktioner rettet til en AI-assistent eller chatbot, der fortæller den, hvad den skal svare.",
+        "Den nyeste kilde, fra {date}, er [{n}].",
     ),
     "de": Language(
         "German",
@@ -81,6 +85,7 @@ LANGUAGES: dict[str, Language] = {
         "Eine andere Quelle nennt jedoch {value}. [{n}]",
         tuple("zwei drei vier fünf sechs sieben acht neun zehn elf zwölf".split()),
         "Anweisungen an einen KI-Assistenten oder Chatbot, die ihm sagen, was er antworten soll.",
+        "Die neuere Quelle, vom {date}, ist [{n}].",
     ),
     "fr": Language(
         "French",
@@ -93,6 +98,7 @@ LANGUAGES: dict[str, Language] = {
         "Une autre source indique toutefois {value}. [{n}]",
         tuple("deux trois quatre cinq six sept huit neuf dix onze douze".split()),
         "Des instructions adressées à un assistant IA ou à un chatbot, lui disant quoi répondre.",
+        "La source la plus récente, du {date}, est [{n}].",
     ),
     "es": Language(
         "Spanish",
@@ -106,6 +112,7 @@ LANGUAGES: dict[str, Language] = {
         "Sin embargo, otra fuente indica {value}. [{n}]",
         tuple("dos tres cuatro cinco seis siete ocho nueve diez once doce".split()),
         "Instrucciones dirigidas a un asistente de IA o chatbot, que le dicen qué responder.",
+        "La fuente más reciente, del {date}, es [{n}].",
     ),
 }  # fmt: skip
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -67,6 +67,8 @@ class Citation:
     date: str = ""
     outlet: str = ""
     url: str = ""
+    doc_hash: str = ""
+    """The version of the document the span indexes (a stored answer checks it later)."""
 
     def where(self) -> str:
         """Where the span is, as a reader names it: 'Title · outlet (or file) · date · p. 4'."""
@@ -87,7 +89,26 @@ class Citation:
             "date": self.date,
             "outlet": self.outlet,
             "url": self.url,
+            "doc_hash": self.doc_hash,
         }
+
+
+@dataclass(frozen=True)
+class DateFilter:
+    """Which documents a question may draw on, by their publication date: those whose date
+    (of any precision: 2021, 2021-10, 2021-10-18) can fall within since..until (ISO dates,
+    inclusive, either may be open), and those without a date only when `undated` says so."""
+
+    since: str = ""
+    until: str = ""
+    undated: bool = False
+
+    def keeps(self, date: str) -> bool:
+        if not date:
+            return self.undated
+        return (not self.since or date >= self.since[: len(date)]) and (
+            not self.until or date <= self.until[: len(date)]
+        )
 
 
 @dataclass(frozen=True)
@@ -132,6 +153,28 @@ class Answer:
     prompt_tokens: int = 0
     conflicts: tuple[str, ...] = field(default=())
 
+    def record(self) -> dict[str, Any]:
+        """Every field, as JSON-ready data: what a saved chat keeps (see `from_record`)."""
+        return asdict(self)
+
+    @classmethod
+    def from_record(cls, data: dict[str, Any]) -> Answer:
+        """The answer `record()` gave (fields added since are left at their defaults)."""
+        given = _known(cls, data)
+        return cls(
+            **given
+            | {
+                "citations": tuple(Citation(**_known(Citation, c)) for c in data["citations"]),
+                "passages": tuple(_passage(p) for p in data["passages"]),
+                "timings": Timings(**_known(Timings, data["timings"])),
+                "evidence": tuple(
+                    Evidence(**_known(Evidence, e)) for e in data.get("evidence", [])
+                ),
+                "checks": tuple(_check(c) for c in data.get("checks", [])),
+                "conflicts": tuple(data.get("conflicts", ())),
+            }
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The CLI's JSON object (the documented contract), plus a `details` block."""
         return {
@@ -150,3 +193,18 @@ class Answer:
                 "evidence": [asdict(e) for e in self.evidence],
             },
         }
+
+
+def _known(cls: Any, data: dict[str, Any]) -> dict[str, Any]:
+    """The items of `data` that are fields of the dataclass `cls`."""
+    names = {f.name for f in fields(cls)}
+    return {key: value for key, value in data.items() if key in names}
+
+
+def _passage(data: dict[str, Any]) -> Passage:
+    spans = tuple((int(s), int(e)) for s, e in data.get("sentences", ()))
+    return Passage(**_known(Passage, data) | {"sentences": spans})
+
+
+def _check(data: dict[str, Any]) -> Check:
+    return Check(**_known(Check, data) | {"cited": tuple(data.get("cited", ()))})

@@ -41,9 +41,14 @@ class Composer:
         self.translate = translate
 
     def __call__(
-        self, claims: Sequence[Claim], question: Question, conflicts: Sequence[Conflict] = ()
+        self,
+        claims: Sequence[Claim],
+        question: Question,
+        conflicts: Sequence[Conflict] = (),
+        dates: Mapping[str, str] | None = None,
     ) -> Composed:
-        """The claims' words, each with its marker; then one sentence per conflict."""
+        """The claims' words, each with its marker; then one sentence per conflict, and which
+        side is newer when the two sources have different dates (`dates`: source → date)."""
         pieces: list[str] = []
         numbering: dict[tuple[str, int, int], int] = {}
         citations: list[Citation] = []
@@ -57,6 +62,9 @@ class Composer:
             n = cite(conflict.other.evidence, numbering, citations)
             value = self.words(conflict.other, replace(question, quote=False))
             text += " " + table(question.language).conflict_note.format(value=value, n=n)
+            newer = _newer(conflict, dates or {}, numbering)
+            if newer is not None:
+                text += " " + table(question.language).newer_note.format(date=newer[0], n=newer[1])
         return Composed(text, tuple(citations))
 
     def words(self, claim: Claim, question: Question) -> str:
@@ -67,6 +75,19 @@ class Composer:
         if said_in and question.language and said_in != question.language:
             return self.translate(claim.text, question.language)
         return claim.text
+
+
+def _newer(
+    conflict: Conflict, dates: Mapping[str, str], numbering: dict[tuple[str, int, int], int]
+) -> tuple[str, int] | None:
+    """The date and citation number of the newer side of a conflict (None: undated or same)."""
+    sides = [
+        (dates.get(e.source, ""), e) for e in (conflict.claim.evidence, conflict.other.evidence)
+    ]
+    if not all(date for date, _ in sides) or sides[0][0] == sides[1][0]:
+        return None
+    date, evidence = max(sides, key=lambda side: side[0])
+    return date, numbering[(evidence.source, evidence.start, evidence.end)]
 
 
 def cite(
@@ -99,6 +120,7 @@ def with_sources(
                 date=record.date,
                 outlet=record.outlet,
                 url=record.url,
+                doc_hash=record.doc_hash,
             )
         )
     return tuple(described)

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from assistant.settings import AssistantSettings
 from assistant.types import Passage
+from vectorstore.duplicates import from_json, groups
 from vectorstore.embeddings import SentenceTransformerEmbeddings, get_embedder
 from vectorstore.lexical import LexicalIndex
 from vectorstore.schema import ChunkRecord, DocumentRecord, sentence_id
@@ -61,6 +63,8 @@ class HybridSearcher:
         self._owners: dict[str, dict[str, list[str]]] = {}
         self._documents: dict[str, DocumentRecord] = {}
         self._lexical: LexicalIndex | None = None
+        self._scope = threading.local()
+        self._copies: dict[str, str] = {}
 
     @property
     def store(self) -> Store:
@@ -74,6 +78,12 @@ class HybridSearcher:
         """The live documents, as of the last refresh."""
         self.refresh()
         return dict(self._documents)
+
+    def copies(self) -> dict[str, str]:
+        """Documents that are copies of one story (syndicated, republished, updated): source →
+        the group's first-published source; a document with no copy is absent."""
+        self.refresh()
+        return dict(self._copies)
 
     def idf(self, term: str) -> float:
         """The BM25 inverse document frequency of a (tokenized) term (1 before any index)."""
@@ -103,6 +113,7 @@ class HybridSearcher:
             else:
                 self._catch_up(live, set(known) - set(live) | set(changed), changed)
             self._documents, self._generation = documents, generation
+            self._copies = copies_of(documents)
             return True
 
     def _reload(self, live: dict[str, str]) -> None:
@@ -135,12 +146,25 @@ class HybridSearcher:
         )
         self._chunks = chunks
 
+    @contextmanager
+    def limited_to(self, sources: Collection[str] | None) -> Iterator[None]:
+        """Searches made in this thread inside the block see only these documents (None: all)."""
+        previous = getattr(self._scope, "sources", None)
+        self._scope.sources = None if sources is None else frozenset(sources)
+        try:
+            yield
+        finally:
+            self._scope.sources = previous
+
     def search(self, query: str, k: int | None = None, language: str = "en") -> SearchResult:
         """The k best passages for the query, best first, with fused scores."""
         started = time.perf_counter()
         self.refresh()
         k = k or self.settings.passages
         chunks, index = self._chunks, self._lexical  # one consistent view, whatever refreshes
+        scope = getattr(self._scope, "sources", None)
+        if scope is not None:
+            chunks = {i: c for i, c in chunks.items() if c.source in scope}
         if not chunks or index is None:
             return SearchResult((), 0.0, (time.perf_counter() - started) * 1000)
         vector = self.embedder.embed_query(query)
@@ -150,7 +174,7 @@ class HybridSearcher:
         nearest = [i for i in self._sentence_ranking(vector, n) if i in chunks]
         fused = self._fuse([h.chunk.id for h in dense], [i for i, _ in lexical], nearest)
         similarity = {h.chunk.id: h.similarity for h in dense}
-        unscored = [i for i, _ in fused[:k] if i not in similarity]
+        unscored = [i for i, _ in _one_copy(fused, chunks, self._copies)[:k] if i not in similarity]
         # Candidates found by BM25 or a sentence alone get their real chunk similarity too:
         # the rerank weighs it, and a missing score would sink them.
         for chunk_id, stored in self.store.chunk_vectors(unscored).items():
@@ -158,7 +182,7 @@ class HybridSearcher:
         bm25 = dict(lexical)
         passages = tuple(
             _passage(chunks[i], score, similarity.get(i, 0.0), bm25.get(i, 0.0))
-            for i, score in fused[:k]
+            for i, score in _one_copy(fused, chunks, self._copies)[:k]
         )
         best = max((h.similarity for h in dense), default=0.0)
         return SearchResult(passages, best, (time.perf_counter() - started) * 1000, tuple(vector))
@@ -204,6 +228,27 @@ class HybridSearcher:
 
     def chunk(self, chunk_id: str) -> ChunkRecord | None:
         return self._chunks.get(chunk_id)
+
+
+def copies_of(documents: dict[str, DocumentRecord]) -> dict[str, str]:
+    """Which documents are near-duplicates of which (see `HybridSearcher.copies`)."""
+    signatures = {s: from_json(d.signature) for s, d in documents.items() if d.signature}
+    return groups(signatures, dates={s: d.date for s, d in documents.items()})
+
+
+def _one_copy(
+    fused: list[tuple[str, float]], chunks: dict[str, ChunkRecord], copies: dict[str, str]
+) -> list[tuple[str, float]]:
+    """The ranking with chunks of a story's other copies left out: the copy ranked first speaks
+    for the story, so the passages are not filled with the same text from several outlets."""
+    speaker: dict[str, str] = {}
+    kept = []
+    for chunk_id, score in fused:
+        source = chunks[chunk_id].source
+        story = copies.get(source, source)
+        if speaker.setdefault(story, source) == source:
+            kept.append((chunk_id, score))
+    return kept
 
 
 def cosine(a: Sequence[float], b: Sequence[float]) -> float:

@@ -56,3 +56,17 @@ def test_the_answer_says_so_and_cites_each_side() -> None:
     composed = Composer(lambda text, lang: "September 11")([CLAIM], question, conflicts)
     assert composed.text == "August 31 [1] However, another source gives September 11. [2]"
     assert [c.source for c in composed.citations] == ["a.txt", "b.txt"]
+
+
+def test_sources_of_different_dates_say_which_is_newer_in_the_questions_language() -> None:
+    conflicts = _find({"b.txt": "11. september [1]"})
+    question = read_question("By when?", "By when were the troops to leave?", "en")
+    compose = Composer(lambda text, lang: "September 11")
+    dated = compose([CLAIM], question, conflicts, {"a.txt": "2021-08-20", "b.txt": "2021-10-18"})
+    assert dated.text.endswith("The newer source, from 2021-10-18, is [2].")
+    same_day = compose([CLAIM], question, conflicts, {"a.txt": "2021-10-18", "b.txt": "2021-10-18"})
+    undated = compose([CLAIM], question, conflicts, {"a.txt": "2021-10-18"})
+    assert "newer" not in same_day.text and "newer" not in undated.text
+    danish = read_question("Hvornår?", "Hvornår skulle tropperne ud?", "da")
+    older_b = compose([CLAIM], danish, conflicts, {"a.txt": "2021-10-18", "b.txt": "2021-08-20"})
+    assert older_b.text.endswith("Den nyeste kilde, fra 2021-10-18, er [1].")

@@ -52,3 +52,50 @@ def test_the_nearest_sentence_brings_the_chunk_that_holds_it(
 
     without = HybridSearcher(replace(base, sentence_weight=0.0), embedder=fake_embedder)
     assert without.search(sentence, 3, "da").passages[0].chunk_id != top.chunk_id
+
+
+def _searcher(fake_settings: IngestSettings, fake_embedder) -> HybridSearcher:  # type: ignore[no-untyped-def]
+    ingest(fake_settings, embedder=fake_embedder)
+    settings = replace(AssistantSettings(), store=fake_settings.store, llm_url="")
+    return HybridSearcher(settings, embedder=fake_embedder)
+
+
+def test_a_republished_copy_does_not_fill_the_passages_twice(
+    fake_settings: IngestSettings,
+    fake_embedder,  # type: ignore[no-untyped-def]
+) -> None:
+    root = fake_settings.root
+    original = sorted(root.glob("*.txt"))[0]
+    text = original.read_text("utf-8")
+    (root / "copy.txt").write_text("Syndicated by the Coastal Wire\n\n" + text, "utf-8")
+    searcher = _searcher(fake_settings, fake_embedder)
+    copies = searcher.copies()
+    assert set(copies) == {original.name, "copy.txt"}  # the other seeds are other stories
+    query = text.split("\n\n")[2][:200]
+    sources = [p.source for p in searcher.search(query, 6, "en").passages]
+    assert original.name in sources or "copy.txt" in sources
+    assert not (original.name in sources and "copy.txt" in sources), sources
+
+
+def test_a_date_filter_limits_the_search_to_the_documents_it_keeps(
+    fake_settings: IngestSettings,
+    fake_embedder,  # type: ignore[no-untyped-def]
+) -> None:
+    from assistant.types import DateFilter
+
+    searcher = _searcher(fake_settings, fake_embedder)
+    documents = searcher.documents()
+    dated = sorted((d.date, s) for s, d in documents.items() if d.date)
+    assert len(dated) >= 2
+    first_date, first = dated[0]
+    keep = DateFilter(until=first_date)
+    kept = [s for s, d in documents.items() if keep.keeps(d.date)]
+    assert first in kept and len(kept) < len(documents)
+    with searcher.limited_to(kept):
+        passages = searcher.search("Khalilzad resigned as envoy", 6, "en").passages
+    assert passages and {p.source for p in passages} <= set(kept)
+    assert not DateFilter("2021-10-01", "2021-10-31").keeps("")
+    assert DateFilter("2021-10-01", "2021-10-31", undated=True).keeps("")
+    assert DateFilter("2021-10-01", "2021-10-31").keeps("2021") and not DateFilter(
+        "2021-10-01"
+    ).keeps("2021-09-30")
