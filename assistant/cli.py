@@ -1,5 +1,6 @@
-"""The command line: `assistant ingest | watch | add | ask | search | eval`. Other tools script
-against it; the commands about the documents folder are in `assistant.cli_documents`.
+"""The command line: `assistant ingest | watch | add | ask | search | timeline | eval`. Other
+tools script against it; the commands about the documents folder are in `assistant.cli_documents`,
+the timeline and the date options in `assistant.cli_dates`.
 
 Errors a user can cause or fix become one line on stderr and a non-zero exit; logs go to stderr so
 that stdout carries only results (one JSON object per line with --jsonl).
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from assistant.cli_dates import add_date_options, add_timeline_command, date_filter
 from assistant.cli_documents import add_document_commands
 from assistant.text_input import checked_path, clean, utf8_text, write_line
 from vectorstore.errors import AssistantError
@@ -74,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     add_document_commands(sub)
+    add_timeline_command(sub)
 
     ask = sub.add_parser("ask", help="answer a question with cited sources")
     ask.add_argument("question", nargs="?", help="the question")
@@ -81,12 +84,21 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument(
         "--jsonl", action="store_true", help="read JSON lines on stdin, write one per line"
     )
+    ask.add_argument(
+        "--format", choices=("text", "json", "markdown"), default="",
+        help="how to print the answer (markdown: the text with [^1] footnotes quoting the sources)",
+    )  # fmt: skip
+    ask.add_argument(
+        "--chat", default="", help="continue the saved chat of this name (or start it)"
+    )
+    add_date_options(ask)
     ask.set_defaults(run=_ask)
 
     search = sub.add_parser("search", help="retrieval only: the best passages for a query")
     search.add_argument("query")
     search.add_argument("--k", type=int, default=5, help="how many passages (default 5)")
     search.add_argument("--json", action="store_true", help="print one JSON object")
+    add_date_options(search)
     search.set_defaults(run=_search)
 
     evaluate = sub.add_parser("eval", help="measure retrieval, answers, citations and refusals")
@@ -121,12 +133,34 @@ def _ask(args: argparse.Namespace) -> int:
     question = clean(args.question or "")
     if not question.strip():
         raise EmptyQuestionError('the question is empty: assistant ask "your question"')
-    answer = _assistant().ask(question)
-    if args.json:
+    assistant = _assistant()
+    dates = date_filter(args)
+    if args.chat:
+        answer = _ask_in_chat(assistant, args.chat, question, dates)
+    else:
+        answer = assistant.ask(question, dates=dates)
+    shape = args.format or ("json" if args.json else "text")
+    if shape == "json":
         write_line(sys.stdout, json.dumps(answer.to_dict(), ensure_ascii=False))
+    elif shape == "markdown":
+        from assistant.export import answer_markdown
+
+        write_line(sys.stdout, answer_markdown(answer.to_dict())[0])
     else:
         write_line(sys.stdout, _format_answer(answer))
     return 0
+
+
+def _ask_in_chat(assistant: Any, name: str, question: str, dates: Any) -> Any:
+    """Answer `question` as the next turn of the saved chat `name`, and save both turns."""
+    from assistant.chats import ChatStore
+
+    with ChatStore(assistant.settings.chats_file) as chats:
+        chat = chats.find_or_create(name)
+        answer = assistant.ask(question, chats.history(chat.id), dates)
+        chats.add_message(chat.id, "user", question)
+        chats.add_message(chat.id, "assistant", answer.text, answer=answer.record())
+    return answer
 
 
 def _ask_jsonl(assistant: Any, stdin: TextIO, stdout: TextIO) -> int:
@@ -203,7 +237,7 @@ def _search(args: argparse.Namespace) -> int:
     if args.k < 1:
         print("error: --k must be at least 1", file=sys.stderr)
         return 2
-    result = _assistant().search(query, args.k)
+    result = _assistant().search(query, args.k, date_filter(args))
     if args.json:
         write_line(
             sys.stdout,

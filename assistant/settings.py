@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from vectorstore.settings import StoreSettings, env_float, env_int, env_str
 
@@ -94,4 +95,11 @@ class AssistantSettings:
     )
     """Time one answer may take before its optional steps are skipped and no further part is
     drafted; 0 sets no limit (ASSISTANT_MAX_ANSWER_SECONDS)."""
+    chats_path: str = field(default_factory=lambda: env_str("CHATS_PATH", ""))
+    """The SQLite file of saved chats (ASSISTANT_CHATS_PATH); empty: chats.sqlite3 in the
+    store's folder, which git ignores."""
     store: StoreSettings = field(default_factory=StoreSettings)
+
+    @property
+    def chats_file(self) -> Path:
+        return Path(self.chats_path) if self.chats_path else self.store.path / "chats.sqlite3"

@@ -24,7 +24,9 @@ class EchoAssistant:
     def __init__(self) -> None:
         self.histories: list[list[dict[str, str]]] = []
 
-    def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
+    def ask(
+        self, question: str, history: list[dict[str, str]] | None = None, dates: object = None
+    ) -> Answer:
         if not question.strip():
             from assistant import EmptyQuestionError
 
@@ -66,7 +68,7 @@ def test_jsonl_answers_each_line_in_order_with_the_documented_fields() -> None:
         }
         assert set(result["citations"][0]) == {
             *("n", "source", "title", "start", "end", "text"),
-            *("page", "date", "outlet", "url"),
+            *("page", "date", "outlet", "url", "doc_hash"),
         }
         assert set(result["passages"][0]) == {"source", "title", "start", "end", "text", "score"}
         assert set(result["timings"]) >= {"retrieve_ms", "first_token_ms", "total_ms"}
@@ -96,7 +98,7 @@ def test_user_errors_are_one_line_and_a_non_zero_exit(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     class NoIndex:
-        def ask(self, question: str, history: object = None) -> Answer:
+        def ask(self, question: str, history: object = None, dates: object = None) -> Answer:
             raise EmptyIndexError("no documents are indexed yet: run 'assistant ingest' first")
 
     monkeypatch.setattr(cli, "_assistant", lambda: NoIndex())
@@ -127,11 +129,13 @@ def test_search_rejects_a_non_positive_k(k: str, capsys: pytest.CaptureFixture[s
 class TokenizerLikeAssistant(EchoAssistant):
     """Like the real tokenizer, cannot encode a lone surrogate; its passage has some."""
 
-    def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
+    def ask(
+        self, question: str, history: list[dict[str, str]] | None = None, dates: object = None
+    ) -> Answer:
         "\n".join([question, *(m["content"] for m in history or [])]).encode("utf-8")
         return super().ask(question, history)
 
-    def search(self, query: str, k: int) -> SimpleNamespace:
+    def search(self, query: str, k: int, dates: object = None) -> SimpleNamespace:
         query.encode("utf-8")
         passage = Passage("caf\udce9.txt", f"Found {query}", 0, 5, "Hello \ud800", 0.5)
         return SimpleNamespace(passages=[passage], retrieve_ms=1.0)
@@ -234,7 +238,9 @@ def test_jsonl_an_unexpected_failure_is_that_line_s_error_only(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     class Fails(EchoAssistant):
-        def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
+        def ask(
+            self, question: str, history: list[dict[str, str]] | None = None, dates: object = None
+        ) -> Answer:
             if question == "boom":
                 raise RuntimeError("the model crashed")
             return super().ask(question, history)
@@ -288,7 +294,7 @@ def test_a_closed_pipe_leaves_no_traceback_at_exit() -> None:
         "import sys; from assistant import cli; from assistant.types import Passage\n"
         "from types import SimpleNamespace as Fake\n"
         "found = Fake(passages=[Passage('a', 'A', 0, 5, 'Hi ' * 99, 0.5)] * 500, retrieve_ms=1)\n"
-        "cli._assistant = lambda: Fake(search=lambda q, k: found)\n"
+        "cli._assistant = lambda: Fake(search=lambda q, k, dates=None: found)\n"
         "sys.exit(cli.main(['search', 'bakery']))\n"
     )
     process = subprocess.Popen(

@@ -79,7 +79,9 @@ class FuzzAssistant:
         self.calls = 0
         self.texts: list[str] = []
 
-    def ask(self, question: str, history: list[dict[str, str]] | None = None) -> Answer:
+    def ask(
+        self, question: str, history: list[dict[str, str]] | None = None, dates: object = None
+    ) -> Answer:
         failure = self.failures[self.calls % len(self.failures)]
         self.calls += 1
         self.texts += [question, *(text for m in history or [] for text in m.values())]

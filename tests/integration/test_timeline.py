@@ -1,0 +1,100 @@
+"""The timeline with the real embedder, on the seeds and on Wikipedia articles in English and
+German (tests/data/xquad-gate): every line's date and words are in its cited sentence, which is
+the exact span of its file; lines are oldest first; the same event told by several articles is
+one line; and a date filter keeps only events on those dates."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant import Assistant
+from assistant.pipeline.retrieve import HybridSearcher
+from assistant.timeline import Event, timeline
+from assistant.types import DateFilter
+from ingest import IngestSettings, ingest
+from ingest.load import SourceFile
+from ingest.read import read_document
+
+WIKIPEDIA = Path(__file__).resolve().parents[1] / "data" / "xquad-gate"
+TOPICS = {
+    "seeds": ["Zalmay Khalilzad resignation", "US withdrawal from Afghanistan"],
+    "en": ["Nikola Tesla's life and inventions", "history of Kenya"],
+    "de": ["Leben und Erfindungen von Nikola Tesla", "Geschichte Kenias"],
+}
+
+
+def _assistant_over(real_assistant: Any, docs: Path, base: Path) -> Assistant:
+    settings = real_assistant.settings
+    store = replace(settings.store, path=base / "store", chroma_url="")
+    embedder = real_assistant.searcher.embedder
+    assert ingest(IngestSettings(root=docs, store=store), embedder=embedder).ok
+    own = replace(settings, store=store)
+    return Assistant(own, searcher=HybridSearcher(own, embedder=embedder), llm=real_assistant.llm)
+
+
+@pytest.fixture(scope="module")
+def collections(
+    real_assistant: Any, seeded: Any, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, tuple[Assistant, Path]]:
+    found = {"seeds": (real_assistant, seeded[0].root)}
+    for language in ("en", "de"):
+        base = tmp_path_factory.mktemp(f"timeline-{language}")
+        docs = base / "docs"
+        shutil.copytree(WIKIPEDIA / language, docs)
+        found[language] = (_assistant_over(real_assistant, docs, base), docs)
+    return found
+
+
+def _wrong_lines(events: list[Event], docs: Path) -> list[str]:
+    """Lines whose date or words are not in the cited sentence, or whose citation is not the
+    file's exact span."""
+    wrong = []
+    for event in events:
+        year = event.date[:4]
+        for c in event.citations:
+            text = read_document(SourceFile(c.source, docs / c.source), 10**8).text
+            if text[c.start : c.end] != c.text or year not in c.text:
+                wrong.append(f"{event.date} {c.source}:{c.start}: {c.text}")
+        if " ".join(event.text.split()) not in " ".join(event.citations[0].text.split()):
+            wrong.append(f"{event.date}: {event.text}")
+    return wrong
+
+
+@pytest.mark.parametrize("corpus", list(TOPICS))
+def test_every_line_is_dated_and_told_by_its_cited_sentence(
+    collections: dict[str, tuple[Assistant, Path]], corpus: str
+) -> None:
+    assistant, docs = collections[corpus]
+    for topic in TOPICS[corpus]:
+        events = timeline(assistant, topic)
+        assert len(events) >= 3, (topic, events)
+        assert [e.date for e in events] == sorted(e.date for e in events)
+        assert _wrong_lines(events, docs) == []
+        assert all(re.fullmatch(r"\d{4}(-\d\d){0,2}", e.date) for e in events)
+
+
+def test_the_same_event_in_several_seed_articles_is_one_line(
+    collections: dict[str, tuple[Assistant, Path]],
+) -> None:
+    assistant, _ = collections["seeds"]
+    events = timeline(assistant, "Zalmay Khalilzad resignation")
+    merged = [e for e in events if len({c.source for c in e.citations}) >= 2]
+    assert merged, [(e.date, e.text) for e in events]
+    keys = [(e.date, e.citations[0].source, e.citations[0].start) for e in events]
+    assert len(keys) == len(set(keys))
+
+
+def test_a_date_filter_keeps_only_events_on_those_dates(
+    collections: dict[str, tuple[Assistant, Path]],
+) -> None:
+    assistant, _ = collections["en"]
+    everything = timeline(assistant, "history of Kenya")
+    within = timeline(assistant, "history of Kenya", DateFilter("1900-01-01", "1999-12-31", True))
+    assert within and len(within) < len(everything)
+    assert all("1900" <= e.date[:4] <= "1999" for e in within)
