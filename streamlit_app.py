@@ -12,11 +12,17 @@ from typing import Any
 import streamlit as st
 
 from assistant import Answer, Assistant, Citation, display
+from assistant.app.conversations import chat_list, chat_store, open_chat, save_turn
 from assistant.app.folder import FolderSync
-from assistant.app.sidebar import sidebar
+from assistant.app.sidebar import date_filter, sidebar
+from assistant.app.timeline_view import show_timeline
+from assistant.chats import ChatStore
+from assistant.export import answer_filename, answer_markdown
 from assistant.settings import AssistantSettings
+from assistant.stored_citations import resolve_citation
+from assistant.types import DateFilter
 from ingest import IngestSettings
-from ingest.viewer import highlight, marker_parts, open_source
+from ingest.viewer import SourceText, highlight, marker_parts, open_source
 from vectorstore.errors import AssistantError, EmptyIndexError
 from vectorstore.schema import DocumentRecord
 
@@ -71,23 +77,32 @@ def documents(assistant: Assistant) -> dict[str, DocumentRecord]:
 # -- the source viewer --------------------------------------------------------------------------
 @st.dialog("Source", width="large")
 def show_source(citation: Citation, assistant: Assistant, settings: IngestSettings) -> None:
-    """The whole article, the cited span highlighted and scrolled into view."""
+    """The whole article, the cited sentence highlighted and scrolled into view: where it stands
+    now, if the article changed since the answer; a note instead, if it is gone."""
+    opened: list[SourceText] = []
+
+    def text_of(source: str) -> str:
+        opened.append(open_source(settings.root, docs, source, settings.max_bytes))
+        return opened[-1].text
+
     try:
         docs = documents(assistant)
-        shown = open_source(settings.root, docs, citation.source, settings.max_bytes)
-        cut = highlight(shown.text, citation.start, citation.end)
+        found = resolve_citation(citation.to_dict(), docs, text_of)
+        if not found.highlighted or not opened:
+            st.warning(found.note, icon=":material/history:")
+            return
+        start, end = found.start or 0, found.end or 0
+        cut = highlight(opened[-1].text, start, end)
     except AssistantError as exc:
         st.error(display.explain(exc))
         return
-    if shown.stale:
-        st.warning(
-            "This file changed after the last ingest, so the highlight may be off: press Re-ingest."
-        )
+    shown = opened[-1]
+    if found.note:
+        st.info(found.note, icon=":material/history:")
     data = dict(title=shown.title, date=shown.date, source=shown.source, n=citation.n)
     data |= dict(outlet=shown.outlet, url=shown.url, pages=list(shown.pages))
-    data |= dict(
-        start=citation.start, end=citation.end, before=cut.before, cited=cut.cited, after=cut.after
-    )
+    data |= dict(also=display.also_published(shown.source, docs, assistant.searcher.copies()))
+    data |= dict(start=start, end=end, before=cut.before, cited=cut.cited, after=cut.after)
     source_view(data=data, key="source-view")
 
 
@@ -110,6 +125,19 @@ def show_answer(index: int, answer: Answer, assistant: Assistant, settings: Inge
         label = display.plain(f"[{citation.n}] {citation.where()}")
         if st.button(label, key=f"source-{index}-{citation.n}", type="tertiary"):
             clicked = citation.n
+    st.download_button(
+        "Export answer (Markdown)",
+        data=answer_markdown(answer.to_dict())[0],
+        file_name=answer_filename(answer.question),
+        mime="text/markdown",
+        key=f"export-{index}",
+        icon=":material/download:",
+        type="tertiary",
+        on_click="ignore",
+    )
+    if st.button("Timeline of this topic", key=f"timeline-{index}", icon=":material/timeline:",
+                 type="tertiary"):  # fmt: skip
+        show_timeline(assistant, answer.standalone_question)
     show_how_made(answer)
     if clicked in by_number:
         show_source(by_number[clicked], assistant, settings)
@@ -132,28 +160,33 @@ def show_how_made(answer: Answer) -> None:
             st.text(answer.draft)
 
 
-def ask(assistant: Assistant, question: str) -> None:
+def ask(assistant: Assistant, question: str, store: ChatStore, dates: DateFilter | None) -> None:
     """Stream the answer to `question` into the chat, then keep it in the session's history."""
     messages: list[dict[str, Any]] = st.session_state.messages
     history = [{"role": m["role"], "content": m["content"]} for m in messages if m.get("content")]
     messages.append({"role": "user", "content": question})
     with st.chat_message("user"):
         st.text(question)
-    with st.chat_message("assistant"):
-        placeholder = st.empty()
-        placeholder.caption("Searching the collection…")
-        try:
-            stream = assistant.stream(question, history)
-            text = ""
-            for delta in stream:
-                text += delta
-                placeholder.markdown(display.plain(text) + " ▌")
-            answer = stream.answer
-        except Exception as exc:
-            messages.append({"role": "assistant", "content": "", "error": display.explain(exc)})
-        else:
-            assert answer is not None
-            messages.append({"role": "assistant", "content": answer.text, "answer": answer})
+    st.session_state.answering = True  # the sidebar must not redraw the page meanwhile
+    try:
+        with st.chat_message("assistant"):
+            placeholder = st.empty()
+            placeholder.caption("Searching the collection…")
+            try:
+                stream = assistant.stream(question, history, dates)
+                text = ""
+                for delta in stream:
+                    text += delta
+                    placeholder.markdown(display.plain(text) + " ▌")
+                answer = stream.answer
+            except Exception as exc:
+                messages.append({"role": "assistant", "content": "", "error": display.explain(exc)})
+            else:
+                assert answer is not None
+                messages.append({"role": "assistant", "content": answer.text, "answer": answer})
+        save_turn(store, question, messages[-1])
+    finally:
+        st.session_state.answering = False
     st.rerun()
 
 
@@ -168,12 +201,16 @@ def main() -> None:
         state.setdefault(key, value)
     settings = AssistantSettings()
     ingest_settings = IngestSettings(store=settings.store)
+    store = chat_store(settings.chats_file)
+    open_chat(store)
     assistant = load_assistant(settings)
     try:
         docs, problem = documents(assistant), None
     except Exception as exc:
         docs, problem = {}, exc
     with st.sidebar:
+        chat_list(store)
+        dates = date_filter(docs)
         sidebar(folder_sync(assistant, ingest_settings), ingest_settings, docs)
 
     for index, message in enumerate(state.messages):
@@ -201,7 +238,7 @@ def main() -> None:
         st.error(display.explain(exc), icon=":material/error:")
         return
     if question:
-        ask(assistant, question)
+        ask(assistant, question, store, dates)
 
 
 main()

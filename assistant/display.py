@@ -80,6 +80,17 @@ def document_line(doc: DocumentRecord) -> str:
     return f"**{plain(title)}**  \n:small[{about}]"
 
 
+def also_published(
+    source: str, docs: Mapping[str, DocumentRecord], copies: Mapping[str, str]
+) -> list[str]:
+    """The other copies of a document's story (syndicated, republished), each as its outlet or
+    title and file, first published first (plain text: the viewer sets it as text)."""
+    story = copies.get(source)
+    others = [s for s, first in copies.items() if first == story and s != source and s in docs]
+    others.sort(key=lambda s: (docs[s].date or "9999", s))
+    return [f"{docs[s].outlet or docs[s].title} ({s})" for s in others] if story else []
+
+
 def timings_line(answer: Answer) -> str:
     """Where the answer's time went, and how big its prompt was."""
     t = answer.timings

@@ -9,6 +9,7 @@ export default function ({ parentElement, data }) {
   const where = [data.date || "no date", data.outlet, data.source];
   if (pages.length) where.push(`p. ${pageAt(data.start)} of ${pages.length}`);
   if (data.url) where.push(data.url);
+  if ((data.also || []).length) where.push(`also published by ${data.also.join(", ")}`);
   find(".meta").textContent = where.filter(Boolean).join(" · ");
   const mark = document.createElement("mark");
   mark.id = "cited-span";

@@ -65,6 +65,7 @@ class FolderSync:
                 if progress is not None:
                     progress(done, total, label)
 
+            before = (self.report, self.error)
             try:
                 self.report = ingest(
                     self.settings, progress=report, embedder=self.assistant.searcher.embedder
@@ -75,13 +76,24 @@ class FolderSync:
                 self._failed(exc)
             finally:
                 self.progress = None
+            if _changed(before, (self.report, self.error)):
                 self.generation += 1
             return self.report
 
     def _failed(self, exc: Exception) -> None:
+        """Keep the failure's one line for the sidebar."""
         self.report, self.error = None, explain(exc)
 
     def stop(self) -> None:
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None
+
+
+def _changed(before: tuple[Any, str], after: tuple[Any, str]) -> bool:
+    """Whether a sync changed what the pages show: the index, or the problems reported."""
+    (old, old_error), (new, new_error) = before, after
+    if new is None or old is None or old_error != new_error:
+        return True
+    touched = new.added or new.updated or new.deleted or new.rebuilt_from
+    return bool(touched) or old.errors != new.errors

@@ -3,12 +3,14 @@ folder (live while the app follows it), and every document with its state."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any, Literal
 
 import streamlit as st
 
 from assistant import display
 from assistant.app.folder import FolderSync
+from assistant.types import DateFilter
 from ingest import IngestSettings
 from ingest.load import discover
 from ingest.states import INDEXED, REMOVED, SKIPPED, WAITING, document_states
@@ -38,12 +40,47 @@ def sidebar(folder: FolderSync, settings: IngestSettings, docs: dict[str, Docume
         folder_state(folder, settings)
 
 
+def date_filter(docs: dict[str, DocumentRecord]) -> DateFilter | None:
+    """The sidebar's date filter: a range of publication dates (None: no filter)."""
+    st.subheader("Dates")
+    known = sorted(d.date for d in docs.values() if d.date)
+    bounds = [_day(known[0]), _day(known[-1], last=True)] if known else []
+    picked = st.date_input(
+        "Only articles published between",
+        value=[],
+        min_value=bounds[0] if bounds else None,
+        max_value=bounds[-1] if bounds else None,
+        key="dates",
+    )
+    undated = st.checkbox("Keep articles with no date", value=True, key="undated")
+    days = list(picked) if isinstance(picked, tuple | list) else [picked] if picked else []
+    if not days:
+        return None
+    since, until = days[0].isoformat(), days[-1].isoformat()
+    kept = sum(DateFilter(since, until, undated).keeps(d.date) for d in docs.values())
+    st.caption(f"{kept} of {len(docs)} articles are searched.")
+    return DateFilter(since, until, undated)
+
+
+def _day(iso: str, last: bool = False) -> date:
+    """The first (or last) day a date of any precision stands for."""
+    parts = [int(p) for p in iso.split("-")]
+    if len(parts) == 3:
+        return date(*parts)
+    if len(parts) == 2:
+        first = date(parts[0], parts[1], 1)
+        following = date(parts[0] + parts[1] // 12, parts[1] % 12 + 1, 1)
+        return following - timedelta(days=1) if last else first
+    return date(parts[0], 12, 31) if last else date(parts[0], 1, 1)
+
+
 def folder_state(folder: FolderSync, settings: IngestSettings) -> None:
     """The sync (live progress while one runs), its report, and each document's state. When a
-    sync has finished since the page was drawn, the whole page is drawn again."""
+    sync has changed the collection since the page was drawn, the whole page is drawn again
+    (not while an answer is being written: that would cut it off)."""
     state = st.session_state
     seen = state.setdefault("generation", folder.generation)
-    if seen != folder.generation and not folder.syncing:
+    if seen != folder.generation and not folder.syncing and not state.get("answering"):
         state.generation = folder.generation
         st.rerun(scope="app")
     docs = _documents(folder)

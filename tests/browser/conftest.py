@@ -86,6 +86,7 @@ def serve(ingest_settings: IngestSettings, base: Path, **env: str) -> Iterator[A
         ASSISTANT_SEEDS_DIR=str(docs),
         ASSISTANT_CHROMA_URL="",
         ASSISTANT_LLM_URL="",
+        ASSISTANT_CHATS_PATH=str(base / "chats.sqlite3"),
     )
     log = base / "streamlit.log"
     command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py"]

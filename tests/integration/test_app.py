@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ def start(monkeypatch: pytest.MonkeyPatch, docs: Path, store: Path, **env: str) 
     """The app over these folders (settings are read from the environment on every run)."""
     variables = {"STORE_PATH": str(store), "SEEDS_DIR": str(docs), "CHROMA_URL": "", "LLM_URL": ""}
     variables["WATCH"] = "0"  # the index changes when Re-ingest is pressed (the test's clock)
+    variables["CHATS_PATH"] = str(Path(tempfile.mkdtemp(prefix="chats-")) / "chats.sqlite3")
     for name, value in (variables | env).items():
         monkeypatch.setenv(f"ASSISTANT_{name}", value)
     return AppTest.from_file(str(APP), default_timeout=TIMEOUT)
