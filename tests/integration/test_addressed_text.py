@@ -6,17 +6,15 @@ articles are not taken for such text."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from addressed_attacks import SETS, all_attacks
+from own_collection import assistant_over
 
 from assistant import Assistant
 from assistant.pipeline.addressed import AddressedText
-from assistant.pipeline.retrieve import HybridSearcher
-from ingest import IngestSettings, ingest
 
 LANGUAGES = ("en", "da", "de", "fr", "es")
 ARTICLES = {
@@ -109,12 +107,9 @@ def _collection(real_assistant: Any, base: Path, name: str, orders: bool) -> Ass
         (docs / f"notice-{language}.txt").write_text(notice, encoding="utf-8")
     visitors = f"{BERLIN}\n" if orders else "Visitors are welcome.\n"
     (docs / "visitors.txt").write_text(f"Visitor notes\n\n{visitors}", encoding="utf-8")
-    settings = real_assistant.settings
-    store = replace(settings.store, path=base / "store", chroma_url="")
-    embedder = real_assistant.searcher.embedder
-    assert ingest(IngestSettings(root=docs, store=store), embedder=embedder).ok
-    own = replace(settings, store=store)
-    return Assistant(own, searcher=HybridSearcher(own, embedder=embedder), llm=real_assistant.llm)
+    assistant, report = assistant_over(real_assistant, docs, base)
+    assert report.ok
+    return assistant
 
 
 @pytest.fixture(scope="module")

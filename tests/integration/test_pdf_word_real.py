@@ -5,7 +5,6 @@ and the rest is ingested."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -17,10 +16,10 @@ from documents_factory import (
     two_column_pdf,
     word_document,
 )
+from own_collection import assistant_over
 
 from assistant import Assistant
-from assistant.pipeline.retrieve import HybridSearcher
-from ingest import IngestSettings, ingest
+from ingest import IngestSettings
 from ingest.load import SourceFile
 from ingest.read import read_document
 
@@ -86,15 +85,8 @@ def collection(
     scanned_pdf(docs / "scan.pdf")
     corrupt_pdf(docs / "broken.pdf")
     (docs / "note.txt").write_text("Town note\n\nThe town hall is open on weekdays.\n")
-    settings = real_assistant.settings
-    store = replace(settings.store, path=base / "store", chroma_url="")
-    embedder = real_assistant.searcher.embedder
-    ingest_settings = IngestSettings(root=docs, store=store)
-    report = ingest(ingest_settings, embedder=embedder)
-    own = replace(settings, store=store)
-    assistant = Assistant(
-        own, searcher=HybridSearcher(own, embedder=embedder), llm=real_assistant.llm
-    )
+    assistant, report = assistant_over(real_assistant, docs, base)
+    ingest_settings = IngestSettings(root=docs, store=assistant.settings.store)
     return assistant, ingest_settings, report
 
 

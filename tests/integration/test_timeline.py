@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import re
 import shutil
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from own_collection import assistant_over
 
 from assistant import Assistant
-from assistant.pipeline.retrieve import HybridSearcher
 from assistant.timeline import Event, timeline
 from assistant.types import DateFilter
-from ingest import IngestSettings, ingest
 from ingest.load import SourceFile
 from ingest.read import read_document
 
@@ -29,15 +27,6 @@ TOPICS = {
 }
 
 
-def _assistant_over(real_assistant: Any, docs: Path, base: Path) -> Assistant:
-    settings = real_assistant.settings
-    store = replace(settings.store, path=base / "store", chroma_url="")
-    embedder = real_assistant.searcher.embedder
-    assert ingest(IngestSettings(root=docs, store=store), embedder=embedder).ok
-    own = replace(settings, store=store)
-    return Assistant(own, searcher=HybridSearcher(own, embedder=embedder), llm=real_assistant.llm)
-
-
 @pytest.fixture(scope="module")
 def collections(
     real_assistant: Any, seeded: Any, tmp_path_factory: pytest.TempPathFactory
@@ -47,7 +36,9 @@ def collections(
         base = tmp_path_factory.mktemp(f"timeline-{language}")
         docs = base / "docs"
         shutil.copytree(WIKIPEDIA / language, docs)
-        found[language] = (_assistant_over(real_assistant, docs, base), docs)
+        assistant, report = assistant_over(real_assistant, docs, base)
+        assert report.ok
+        found[language] = (assistant, docs)
     return found
 
 
