@@ -1,102 +1,22 @@
-"""The watched folder: real file operations in tmp_path, a fake sync that records its calls."""
+"""FolderWatcher: real file operations in tmp_path, a fake sync that records its calls; each
+change is synced once, after the folder has been quiet and the files have settled."""
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from watch_support import LONG, QUIET, SETTLE, FakeSync, eventually, stays
+from watch_support import root as root  # fixtures: imported so that pytest finds them here
+from watch_support import started as started
 
-from ingest import watch
-from ingest.report import IngestReport
-from ingest.settings import IngestSettings
-from ingest.sync import ingest
-from ingest.watch import FolderWatcher, watch_folder
-from vectorstore.errors import IngestLockedError
+from ingest.watch import FolderWatcher
 
 pytestmark = pytest.mark.unit
-
-QUIET = 0.3
-SETTLE = 0.2
-LONG = 10.0
-"""Seconds to wait for something that should happen (generous, for a loaded CI machine)."""
-CALM = 1.0
-"""Seconds to watch for something that should not happen: several times quiet + settle."""
-
-
-def eventually(check: Callable[[], bool], timeout: float = LONG) -> bool:
-    """Whether `check()` becomes true within `timeout` seconds (polled every 20 ms)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return True
-        time.sleep(0.02)
-    return check()
-
-
-def stays(check: Callable[[], bool], seconds: float = CALM) -> bool:
-    """Whether `check()` stays true for `seconds`."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if not check():
-            return False
-        time.sleep(0.02)
-    return check()
-
-
-class FakeSync:
-    """Records when it was called; `action` runs inside each call (to sleep, read or raise)."""
-
-    def __init__(self, action: Callable[[int], object] | None = None) -> None:
-        self.calls: list[float] = []
-        self.ended: list[float] = []
-        self.seen: list[object] = []
-        self.action = action
-
-    def __call__(self) -> None:
-        self.calls.append(time.monotonic())
-        try:
-            if self.action is not None:
-                self.seen.append(self.action(len(self.calls)))
-        finally:
-            self.ended.append(time.monotonic())
-
-    @property
-    def count(self) -> int:
-        return len(self.calls)
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    (folder / "old.md").write_text("# Old\n\nAn article that was there before.\n")
-    (folder / "topics").mkdir()
-    (folder / "topics" / "ferry.txt").write_text("The ferry sails at nine.\n")
-    return folder
-
-
-@pytest.fixture
-def started(root: Path) -> Iterator[Callable[..., FolderWatcher]]:
-    """Start a FolderWatcher on `root` (quick debounce unless told); all are stopped after."""
-    watchers: list[FolderWatcher] = []
-
-    def start(sync: Callable[[], object], **options: object) -> FolderWatcher:
-        options = {"quiet": QUIET, "settle": SETTLE, **options}
-        watcher = FolderWatcher(root, sync, **options)  # type: ignore[arg-type]
-        watcher.start()
-        watchers.append(watcher)
-        return watcher
-
-    yield start
-    for watcher in watchers:
-        watcher.stop()
 
 
 def test_new_file_is_synced_once_within_seconds(root: Path, started) -> None:
@@ -300,136 +220,3 @@ def test_start_and_stop_are_idempotent(root: Path) -> None:
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="no such folder"):
         FolderWatcher(tmp_path / "absent", FakeSync()).start()
-
-
-def test_native_observer_failing_falls_back_to_polling(
-    root: Path, started, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    def no_watches(self: object) -> None:
-        raise OSError(28, "inotify watch limit reached")
-
-    before = set(threading.enumerate())
-    monkeypatch.setattr(watch.Observer, "start", no_watches)
-    sync = FakeSync()
-    with caplog.at_level(logging.WARNING, logger="ingest.watch"):
-        watcher = started(sync)
-    assert watcher.polling
-    assert caplog.text.count("polling") == 1
-    (root / "new.md").write_text("seen by polling")
-    assert eventually(lambda: sync.count == 1)
-    watcher.stop()
-    assert set(threading.enumerate()) <= before  # the native reader thread was stopped
-
-
-def report(**fields: object) -> IngestReport:
-    base: dict[str, object] = {
-        "added": (),
-        "updated": (),
-        "unchanged": (),
-        "deleted": (),
-        "errors": (),
-        "chunks_embedded": 0,
-        "chunks_total": 10,
-        "documents_total": 2,
-        "seconds": 0.1,
-    }
-    return IngestReport(**{**base, **fields})  # type: ignore[arg-type]
-
-
-class Session:
-    """watch_folder in a thread, with a scripted `run` and the echoed lines kept."""
-
-    def __init__(self, settings: IngestSettings, run: Callable[[], IngestReport]) -> None:
-        self.lines: list[str] = []
-        self.stop = threading.Event()
-        self.thread = threading.Thread(
-            target=watch_folder,
-            args=(settings, self.lines.append, self.stop),
-            kwargs={"quiet": QUIET, "run": run},
-        )
-        self.thread.start()
-
-    def end(self) -> None:
-        self.stop.set()
-        self.thread.join(LONG)
-        assert not self.thread.is_alive()
-
-
-@pytest.fixture
-def settings(root: Path, fake_settings: IngestSettings) -> IngestSettings:
-    return replace(fake_settings, root=root)
-
-
-def test_watch_folder_echoes_first_sync_and_each_change(root: Path, settings) -> None:
-    reports = iter(
-        [
-            report(unchanged=("old.md", "topics/ferry.txt")),
-            report(added=("new.md",), unchanged=("old.md", "topics/ferry.txt")),
-            report(unchanged=("old.md", "new.md", "topics/ferry.txt")),
-        ]
-    )
-    calls: list[float] = []
-    session = Session(settings, lambda: calls.append(0) or next(reports))
-    try:
-        assert eventually(lambda: len(session.lines) == 1)
-        assert session.lines[0].startswith("documents: 0 added, 0 updated, 2 unchanged")
-        (root / "new.md").write_text("new")
-        assert eventually(lambda: len(session.lines) == 2)
-        assert session.lines[1].startswith("documents: 1 added")
-        (root / "new.md").write_text("new")  # the same text again: nothing changes
-        assert eventually(lambda: len(calls) == 3)
-        assert stays(lambda: len(session.lines) == 2, 0.5)
-    finally:
-        session.end()
-
-
-def test_watch_folder_echoes_errors_in_one_line_each(root: Path, settings) -> None:
-    outcomes: list[object] = [
-        IngestLockedError("another ingest is still running on this store\n(waited 5 s)"),
-        report(errors=("bad.md: cannot be read, skipped",), unchanged=("old.md",)),
-    ]
-
-    def run() -> IngestReport:
-        outcome = outcomes.pop(0)
-        if isinstance(outcome, Exception):
-            raise outcome
-        assert isinstance(outcome, IngestReport)
-        return outcome
-
-    session = Session(settings, run)
-    try:
-        assert eventually(lambda: len(session.lines) == 1)
-        assert session.lines == [
-            "error: another ingest is still running on this store (waited 5 s)"
-        ]
-        (root / "bad.md").write_bytes(b"\x00\x01")
-        assert eventually(lambda: len(session.lines) == 3)
-        assert session.lines[1] == "error: bad.md: cannot be read, skipped"
-        assert session.lines[2].startswith(
-            "documents: 0 added, 0 updated, 1 unchanged, 0 deleted, 1 failed"
-        )
-    finally:
-        session.end()
-
-
-def test_watch_folder_with_real_ingest_and_a_store_inside_the_folder(
-    root: Path, settings: IngestSettings, fake_embedder
-) -> None:
-    """The store's own writes, even in a folder that is not hidden, do not set off syncs."""
-    settings = replace(settings, store=replace(settings.store, path=root / "index"))
-    runs: list[IngestReport] = []
-
-    def run() -> IngestReport:
-        runs.append(ingest(settings, embedder=fake_embedder))
-        return runs[-1]
-
-    session = Session(settings, run)
-    try:
-        assert eventually(lambda: len(session.lines) == 1)
-        assert session.lines[0].startswith("documents: 2 added")
-        (root / "new.md").write_text("# Ferry\n\nThe ferry gets a new timetable in May.\n")
-        assert eventually(lambda: len(session.lines) == 2)
-        assert session.lines[1].startswith("documents: 1 added, 0 updated, 2 unchanged")
-        assert stays(lambda: len(runs) == 2)
-    finally:
-        session.end()
