@@ -174,12 +174,13 @@ class Assistant:
         conflicts = (
             [] if clock.over() else self._conflicts(question, retrieved, decision.claims, drafter)
         )
-        dated = {s: d.date for s, d in self.searcher.documents().items()}
+        documents = self.searcher.documents()
+        dated = {s: d.date for s, d in documents.items()}
         composed = self.composer(decision.claims, question, conflicts, dated)
         yield Answer(
             text=composed.text,
             found=True,
-            citations=with_sources(composed.citations, self.searcher.documents()),
+            citations=with_sources(composed.citations, documents),
             timings=self._timings(retrieved, clock, rewrite_ms),
             conflicts=tuple(c.describe() for c in conflicts),
             **base,

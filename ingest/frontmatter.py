@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from vectorstore.dates import document_date
+from vectorstore.dates import iso_date
 
 KEYS = ("title", "date", "outlet", "byline", "url")
 """Our metadata keys, in the order an article's front matter lists them."""
@@ -51,7 +51,6 @@ _CLOSING = {
 }
 _BLANK_LINES = re.compile(r"(?:[ \t]*\r?\n)*")
 _WEB_LINK = re.compile(r"https?://[^\s/?#]+\S*", re.IGNORECASE)
-_ISO_DATE = re.compile(r"\d{4}-\d\d(?:-\d\d)?")
 
 _SHORT = reprlib.Repr()
 """Writes a nested value in bounded length (YAML aliases can make a tiny block a huge value)."""
@@ -136,7 +135,7 @@ def describe_front_matter(meta: dict[str, str]) -> dict[str, str]:
     for key in KEYS:
         values = (" ".join(meta.get(name, "").split()) for name in _SYNONYMS[key])
         found[key] = next((v for v in values if v and _fits(key, v)), "")
-    found["date"] = _iso_date(found["date"])
+    found["date"] = iso_date(found["date"])
     return found
 
 
@@ -148,13 +147,6 @@ def _fits(key: str, value: str) -> bool:
     if key == "outlet":
         return not is_link
     return True
-
-
-def _iso_date(value: str) -> str:
-    """A date as ISO (YYYY-MM-DD or YYYY-MM): the ISO date it starts with, else the first date
-    the text gives ('October 18, 2021'), else ''."""
-    iso = _ISO_DATE.match(value)
-    return iso.group(0) if iso else document_date("", "en", {"date": value})
 
 
 def format_article(meta: dict[str, str], paragraphs: list[str]) -> str:

@@ -86,12 +86,12 @@ def document_date(text: str, language: str, declared: Mapping[str, str] | None =
     and byline area (the first ~600 characters), else a month written as ISO there ("date
     2021-10"); else the file's creation date."""
     declared = declared or {}
-    if date := _declared(declared.get("date", "")):
+    if date := iso_date(declared.get("date", "")):
         return date
     head = [m for m in mentions(text[:600], language) if m.precision != YEAR]
     day = next((m.iso for m in head if m.precision == DAY), "")
     iso_month = next((m.iso for m in head if _ISO_MONTH.fullmatch(text[m.start : m.end])), "")
-    return day or iso_month or _declared(declared.get("created", ""))
+    return day or iso_month or iso_date(declared.get("created", ""))
 
 
 def month_names(language: str) -> dict[str, int]:
@@ -221,8 +221,8 @@ def _years(text: str, language: str, taken: list[DateMention]) -> list[DateMenti
     ]
 
 
-def _declared(value: str) -> str:
-    """A declared date as ISO (as precise as it is), or '' when it cannot be read as a date."""
+def iso_date(value: str) -> str:
+    """A date given as text (metadata, front matter) as ISO (as precise as it is), or '' when it cannot be read as a date."""
     value = value.strip()
     if not value:
         return ""

@@ -97,7 +97,7 @@ def _manage(store: ChatStore, chat_id: int) -> None:
             store.delete(chat_id)
             st.session_state.chat_id = None
             st.rerun()
-    export = chat_markdown(chat.title or "Chat", [_exported(m) for m in st.session_state.messages])
+    export = chat_markdown(chat.title or "Chat", st.session_state.messages)
     st.download_button(
         "Export chat (Markdown)",
         data=export,
@@ -107,9 +107,3 @@ def _manage(store: ChatStore, chat_id: int) -> None:
         on_click="ignore",
         width="stretch",
     )
-
-
-def _exported(message: dict[str, Any]) -> dict[str, Any]:
-    """A message as the export reads it: the answer in its JSON shape."""
-    answer = message.get("answer")
-    return message | {"answer": answer.to_dict()} if answer is not None else message

@@ -174,7 +174,8 @@ class HybridSearcher:
         nearest = [i for i in self._sentence_ranking(vector, n) if i in chunks]
         fused = self._fuse([h.chunk.id for h in dense], [i for i, _ in lexical], nearest)
         similarity = {h.chunk.id: h.similarity for h in dense}
-        unscored = [i for i, _ in _one_copy(fused, chunks, self._copies)[:k] if i not in similarity]
+        ranked = _one_copy(fused, chunks, self._copies)[:k]
+        unscored = [i for i, _ in ranked if i not in similarity]
         # Candidates found by BM25 or a sentence alone get their real chunk similarity too:
         # the rerank weighs it, and a missing score would sink them.
         for chunk_id, stored in self.store.chunk_vectors(unscored).items():
@@ -182,7 +183,7 @@ class HybridSearcher:
         bm25 = dict(lexical)
         passages = tuple(
             _passage(chunks[i], score, similarity.get(i, 0.0), bm25.get(i, 0.0))
-            for i, score in _one_copy(fused, chunks, self._copies)[:k]
+            for i, score in ranked
         )
         best = max((h.similarity for h in dense), default=0.0)
         return SearchResult(passages, best, (time.perf_counter() - started) * 1000, tuple(vector))
