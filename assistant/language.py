@@ -39,9 +39,14 @@ class Language:
     addressed: str = ""
     """What text addressed to an assistant is, described in this language: a sentence of a
     document close to it in meaning is never evidence (`assistant.pipeline.addressed`)."""
-    newer_note: str = "The newer source, from {date}, is [{n}]."
-    """Added after a conflict between sources of different dates: the newer one's date and
-    citation."""
+    newer_conflict: str = "However, as of {when}, a newer source gives {value}. [{n}]"
+    """Instead of `conflict_note` when the other source is the newer: `{when}` its month."""
+    older_conflict: str = "That is as of {when}; an older source, from {then}, gives {value}. [{n}]"
+    """Instead of `conflict_note` when the other source is the older: `{when}` the answer's
+    month, `{then}` the other's."""
+    event_words: frozenset[str] = frozenset()
+    """Words that ask what happened ("happened", "skete"): a question naming a period with no
+    other words but these asks for the period's events."""
 
 
 def _words(text: str) -> frozenset[str]:
@@ -60,6 +65,7 @@ LANGUAGES: dict[str, Language] = {
         "However, another source gives {value}. [{n}]",
         tuple("two three four five six seven eight nine ten eleven twelve".split()),
         "Instructions addressed to an AI assistant or chatbot, telling it what to answer.",
+        event_words=_words("happen happens happened happening occur occurs occurred event events"),
     ),
     "da": Language(
         "Danish",
@@ -71,7 +77,9 @@ LANGUAGES: dict[str, Language] = {
         "En anden kilde angiver dog {value}. [{n}]",
         tuple("to tre fire fem seks syv otte ni ti elleve tolv".split()),
         "Instruktioner rettet til en AI-assistent eller chatbot, der fortæller den, hvad den skal svare.",
-        "Den nyeste kilde, fra {date}, er [{n}].",
+        "Men pr. {when} angiver en nyere kilde {value}. [{n}]",
+        "Det er pr. {when}; en ældre kilde, fra {then}, angiver {value}. [{n}]",
+        event_words=_words("ske sker skete skeet hænde hænder hændte begivenhed begivenheder"),
     ),
     "de": Language(
         "German",
@@ -85,7 +93,10 @@ LANGUAGES: dict[str, Language] = {
         "Eine andere Quelle nennt jedoch {value}. [{n}]",
         tuple("zwei drei vier fünf sechs sieben acht neun zehn elf zwölf".split()),
         "Anweisungen an einen KI-Assistenten oder Chatbot, die ihm sagen, was er antworten soll.",
-        "Die neuere Quelle, vom {date}, ist [{n}].",
+        "Eine neuere Quelle nennt jedoch, Stand {when}, {value}. [{n}]",
+        "Das ist der Stand {when}; eine ältere Quelle, von {then}, nennt {value}. [{n}]",
+        event_words=_words("geschah geschehen geschieht passierte passiert passieren ereignete "
+                           "ereignet ereignis ereignisse"),
     ),
     "fr": Language(
         "French",
@@ -98,7 +109,10 @@ LANGUAGES: dict[str, Language] = {
         "Une autre source indique toutefois {value}. [{n}]",
         tuple("deux trois quatre cinq six sept huit neuf dix onze douze".split()),
         "Des instructions adressées à un assistant IA ou à un chatbot, lui disant quoi répondre.",
-        "La source la plus récente, du {date}, est [{n}].",
+        "Cependant, en date de {when}, une source plus récente indique {value}. [{n}]",
+        "C'est la situation en {when} ; une source plus ancienne, de {then}, indique {value}. [{n}]",
+        event_words=_words("passé passée passe passait produit produite arrivé arrivée "
+                           "événement événements"),
     ),
     "es": Language(
         "Spanish",
@@ -112,7 +126,10 @@ LANGUAGES: dict[str, Language] = {
         "Sin embargo, otra fuente indica {value}. [{n}]",
         tuple("dos tres cuatro cinco seis siete ocho nueve diez once doce".split()),
         "Instrucciones dirigidas a un asistente de IA o chatbot, que le dicen qué responder.",
-        "La fuente más reciente, del {date}, es [{n}].",
+        "Sin embargo, a {when}, una fuente más reciente indica {value}. [{n}]",
+        "Es lo vigente a {when}; una fuente más antigua, de {then}, indica {value}. [{n}]",
+        event_words=_words("pasó pasa pasado ocurrió ocurre ocurrido sucedió sucede sucedido "
+                           "acontecimiento acontecimientos"),
     ),
 }  # fmt: skip
 

@@ -17,6 +17,7 @@ from assistant.llm import ChatBackend
 from assistant.pipeline.check import Claim, clean
 from assistant.pipeline.conflicts import Conflict
 from assistant.pipeline.grounding import numbers
+from assistant.pipeline.period import month_of
 from assistant.pipeline.question import Question
 from assistant.prompt import one_line, translate_messages
 from assistant.types import Citation, Evidence
@@ -61,10 +62,7 @@ class Composer:
         for conflict in conflicts:
             n = cite(conflict.other.evidence, numbering, citations)
             value = self.words(conflict.other, replace(question, quote=False))
-            text += " " + table(question.language).conflict_note.format(value=value, n=n)
-            newer = _newer(conflict, dates or {}, numbering)
-            if newer is not None:
-                text += " " + table(question.language).newer_note.format(date=newer[0], n=newer[1])
+            text += " " + _disagreeing(conflict, value, n, question.language, dates or {})
         return Composed(text, tuple(citations))
 
     def words(self, claim: Claim, question: Question) -> str:
@@ -77,17 +75,20 @@ class Composer:
         return claim.text
 
 
-def _newer(
-    conflict: Conflict, dates: Mapping[str, str], numbering: dict[tuple[str, int, int], int]
-) -> tuple[str, int] | None:
-    """The date and citation number of the newer side of a conflict (None: undated or same)."""
-    sides = [
-        (dates.get(e.source, ""), e) for e in (conflict.claim.evidence, conflict.other.evidence)
-    ]
-    if not all(date for date, _ in sides) or sides[0][0] == sides[1][0]:
-        return None
-    date, evidence = max(sides, key=lambda side: side[0])
-    return date, numbering[(evidence.source, evidence.start, evidence.end)]
+def _disagreeing(
+    conflict: Conflict, value: str, n: int, language: str, dates: Mapping[str, str]
+) -> str:
+    """The sentence giving the other source's value; when the two sources have different dates,
+    it says which is newer, with its month ("as of October 2021")."""
+    words = table(language)
+    ours = dates.get(conflict.claim.evidence.source, "")
+    theirs = dates.get(conflict.other.evidence.source, "")
+    if not ours or not theirs or ours[:7] == theirs[:7]:
+        return words.conflict_note.format(value=value, n=n)
+    if theirs > ours:
+        return words.newer_conflict.format(when=month_of(theirs, language), value=value, n=n)
+    when, then = month_of(ours, language), month_of(theirs, language)
+    return words.older_conflict.format(when=when, then=then, value=value, n=n)
 
 
 def cite(

@@ -12,6 +12,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from babel import UnknownLocaleError
+from babel.dates import format_skeleton
+
 from vectorstore.dates import DateMention, iso_span, mentions, month_names
 
 _GAP = re.compile(r"\s*(?:[–-]|[^\W\d_]+(?:\s+[^\W\d_]+)?)\s*")
@@ -46,6 +49,28 @@ def overlaps(period: Period, iso: str) -> bool:
     False for a date that cannot be read."""
     span = _period(iso)
     return span is not None and span.since <= period.until and period.since <= span.until
+
+
+def month_of(iso: str, language: str) -> str:
+    """A date as its month and year in the language ("October 2021", "oktober 2021", "octubre de
+    2021"); a year stays a year, and text that is no date is returned as it is."""
+    return _written(iso, language, "yMMMM")
+
+
+def when_of(iso: str, language: str) -> str:
+    """A date as precise as it is, written in the language ("2018", "May 2021", "20. maj 2021")."""
+    return _written(iso, language, "yMMMMd" if len(iso.strip()) >= 10 else "yMMMM")
+
+
+def _written(iso: str, language: str, skeleton: str) -> str:
+    """Babel's CLDR tables write the date; English for a language they lack."""
+    span = iso_span(iso)
+    if span is None or len(iso.strip()) == 4:
+        return iso.strip()
+    try:
+        return format_skeleton(skeleton, span[0], locale=language or "en")
+    except (UnknownLocaleError, ValueError):
+        return format_skeleton(skeleton, span[0], locale="en")
 
 
 def _period(iso: str) -> Period | None:

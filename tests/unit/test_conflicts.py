@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from assistant.pipeline.check import Checked, Claim, check
 from assistant.pipeline.compose import Composer
 from assistant.pipeline.conflicts import find_conflicts
+from assistant.pipeline.period import month_of
 from assistant.pipeline.question import read_question
 from assistant.types import Evidence
 
@@ -63,10 +64,33 @@ def test_sources_of_different_dates_say_which_is_newer_in_the_questions_language
     question = read_question("By when?", "By when were the troops to leave?", "en")
     compose = Composer(lambda text, lang: "September 11")
     dated = compose([CLAIM], question, conflicts, {"a.txt": "2021-08-20", "b.txt": "2021-10-18"})
-    assert dated.text.endswith("The newer source, from 2021-10-18, is [2].")
-    same_day = compose([CLAIM], question, conflicts, {"a.txt": "2021-10-18", "b.txt": "2021-10-18"})
+    assert dated.text == (
+        "August 31 [1] However, as of October 2021, a newer source gives September 11. [2]"
+    )
+    older = compose([CLAIM], question, conflicts, {"a.txt": "2021-10-18", "b.txt": "2020-08-20"})
+    assert older.text.endswith(
+        "That is as of October 2021; an older source, from August 2020, gives September 11. [2]"
+    )
+    same_month = compose(
+        [CLAIM], question, conflicts, {"a.txt": "2021-10-01", "b.txt": "2021-10-18"}
+    )
     undated = compose([CLAIM], question, conflicts, {"a.txt": "2021-10-18"})
-    assert "newer" not in same_day.text and "newer" not in undated.text
+    for plain in (same_month, undated):
+        assert plain.text == "August 31 [1] However, another source gives September 11. [2]"
     danish = read_question("Hvornår?", "Hvornår skulle tropperne ud?", "da")
     older_b = compose([CLAIM], danish, conflicts, {"a.txt": "2021-10-18", "b.txt": "2021-08-20"})
-    assert older_b.text.endswith("Den nyeste kilde, fra 2021-10-18, er [1].")
+    assert older_b.text.endswith(
+        "Det er pr. oktober 2021; en ældre kilde, fra august 2021, angiver 11. september. [2]"
+    )
+    german = read_question("Bis wann?", "Bis wann sollten die Truppen abziehen?", "de")
+    newer_de = compose([CLAIM], german, conflicts, {"a.txt": "2021-08-20", "b.txt": "2021-10-18"})
+    assert "Stand Oktober 2021" in newer_de.text
+
+
+def test_a_month_and_year_in_each_language_and_a_sensible_fallback() -> None:
+    assert month_of("2021-10-18", "en") == "October 2021"
+    assert month_of("2021-10", "es") == "octubre de 2021"
+    assert month_of("2021-03-02", "fr") == "mars 2021"
+    assert month_of("2021", "de") == "2021"
+    assert month_of("2021-10-18", "xx") == "October 2021"  # a language without tables
+    assert month_of("no date", "en") == "no date"
