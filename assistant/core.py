@@ -8,7 +8,8 @@
 - select evidence (`evidence`): the few sentences most likely to answer, numbered;
 - draft (`draft`): the local model copies the fewest words that answer, citing their sentence;
 - check (`check`): every answer must stand in its sentence; a second, shorter look when not;
-- decide (`decide`): answer, or "not found";
+- decide (`decide`, `events`): answer, or "not found" (for a question naming a period: the
+  events the collection dates in it, when there are any it is about);
 - compose (`compose`, `conflicts`): the answer in the question's language, each claim cited,
   and what another source says differently.
 """
@@ -28,8 +29,9 @@ from assistant.pipeline.compose import Composer, Translator, with_sources
 from assistant.pipeline.conflicts import find_conflicts
 from assistant.pipeline.conversation import standalone
 from assistant.pipeline.decide import decide, relevant
-from assistant.pipeline.draft import Drafter, ExtractiveDrafter
-from assistant.pipeline.evidence import focused, rank_sentences, select_evidence
+from assistant.pipeline.draft import Drafter, ExtractiveDrafter, drain
+from assistant.pipeline.events import period_answer
+from assistant.pipeline.evidence import distinct, focused, rank_sentences, select_evidence
 from assistant.pipeline.question import Question, read_question
 from assistant.pipeline.rerank import Reranker, Retrieved
 from assistant.pipeline.retrieve import HybridSearcher, SearchResult, cosine
@@ -140,7 +142,7 @@ class Assistant:
         check_parts(question.parts, self.settings.max_parts)
         retrieved = self.retriever(question)
         plan = self._evidence(question, retrieved)
-        evidence = _distinct([e for _, part_evidence in plan for e in part_evidence])
+        evidence = distinct([e for _, part_evidence in plan for e in part_evidence])
         base: dict[str, Any] = dict(
             question=asked,
             standalone_question=question.text,
@@ -150,7 +152,7 @@ class Assistant:
         )
         s = self.settings
         if not evidence or not relevant(retrieved, s.min_relevance, s.min_coverage):
-            yield self._refusal(base, self._timings(retrieved, clock, rewrite_ms))
+            yield self._refuse(question, base, self._timings(retrieved, clock, rewrite_ms))
             return
         drafter = ExtractiveDrafter(self.llm, self.settings.max_answer_tokens, clock.token)
         parts: list[Checked] = []
@@ -169,7 +171,7 @@ class Assistant:
         checks: tuple[Check, ...] = tuple(c for part in parts for c in part.checks)
         extra: dict[str, Any] = dict(draft="\n".join(drafts), checks=checks, prompt_tokens=tokens)
         if not decision.found:
-            yield self._refusal(base, self._timings(retrieved, clock, rewrite_ms), **extra)
+            yield self._refuse(question, base, self._timings(retrieved, clock, rewrite_ms), **extra)
             return
         conflicts = (
             [] if clock.over() else self._conflicts(question, retrieved, decision.claims, drafter)
@@ -247,7 +249,7 @@ class Assistant:
                               excluded=retrieved.addressed | retrieved.suspects)  # fmt: skip
 
         def reread(evidence: Sequence[Evidence]) -> Checked:
-            draft = _drain(drafter(question.text, evidence))
+            draft = drain(drafter(question.text, evidence))
             return self.checker(draft.text, question.text, evidence, question.language)
 
         def related(a: Evidence, b: Evidence) -> float:
@@ -263,6 +265,16 @@ class Assistant:
         first = clock.first_token_ms or elapsed
         return Timings(retrieved.retrieve_ms, first, elapsed, rewrite_ms)
 
+    def _refuse(
+        self, question: Question, base: dict[str, Any], timings: Timings, **extra: Any
+    ) -> Answer:
+        """Not found, unless the question names a period the collection reports events of."""
+        events = period_answer(self, question, self.composer.translate, self.settings.min_coverage)
+        if events is None:
+            return self._refusal(base, timings, **extra)
+        text, citations = events.text, events.citations
+        return Answer(text=text, found=True, citations=citations, timings=timings, **base, **extra)
+
     def _refusal(self, base: dict[str, Any], timings: Timings, **extra: Any) -> Answer:
         return Answer(
             text=not_found_message(base["language"]),
@@ -272,19 +284,3 @@ class Assistant:
             **base,
             **extra,
         )
-
-
-def _distinct(evidence: Sequence[Evidence]) -> list[Evidence]:
-    seen: dict[tuple[str, int], Evidence] = {}
-    for e in evidence:
-        seen.setdefault((e.source, e.start), e)
-    return list(seen.values())
-
-
-def _drain(steps: Generator[str, None, Any]) -> Any:
-    """Run a generator to its end, dropping what it yields; its return value."""
-    while True:
-        try:
-            next(steps)
-        except StopIteration as stop:
-            return stop.value

@@ -14,6 +14,7 @@ in its cited sentence.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -40,6 +41,8 @@ class Event:
     date: str
     text: str
     citations: tuple[Citation, ...]
+    language: str = ""
+    """The language of the sentence (of its first source)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -55,15 +58,24 @@ class _Dated:
     date: str
     vector: tuple[float, ...]
     similarity: float
+    language: str
 
 
 def timeline(assistant: Any, topic: str, dates: DateFilter | None = None) -> list[Event]:
     """The dated events the collection reports on `topic`, oldest first: with `dates`, only
     events on those dates, told by articles the filter keeps; else, when the topic names a
     period, only events in it."""
+    events = ranked_events(assistant, topic, dates)
+    return sorted(events, key=lambda e: (e.date, e.citations[0].source, e.citations[0].start))
+
+
+def ranked_events(assistant: Any, topic: str, dates: DateFilter | None = None) -> list[Event]:
+    """The events of `timeline`, the closest to the topic first. Without `dates`, the searches
+    keep whatever limit the caller has set on the searcher."""
     searcher = assistant.searcher
     language = question_language(topic, searcher.languages())
-    with searcher.limited_to(assistant.in_period(dates)):
+    scope = searcher.limited_to(assistant.in_period(dates)) if dates else nullcontext()
+    with scope:
         result = searcher.search(topic, PASSAGES, language)
     dated = _dated_sentences(searcher, result.passages, result.query_vector)
     if not dated:
@@ -77,8 +89,8 @@ def timeline(assistant: Any, topic: str, dates: DateFilter | None = None) -> lis
     for group in _same_events(sorted(kept, key=lambda d: -d.similarity), same):
         cited = with_sources([d.citation for d in group], documents)
         numbered = tuple(replace(c, n=n) for n, c in enumerate(cited, start=1))
-        events.append(Event(group[0].date, group[0].citation.text, numbered))
-    return sorted(events, key=lambda e: (e.date, e.citations[0].source, e.citations[0].start))
+        events.append(Event(group[0].date, group[0].citation.text, numbered, group[0].language))
+    return events
 
 
 def _period(topic: str, language: str, dates: DateFilter | None) -> DateFilter:
@@ -109,9 +121,8 @@ def _dated_sentences(
             continue
         vector = tuple(vectors[key])
         citation = Citation(0, passage.source, passage.title, start, end, text)
-        found.append(
-            _Dated(citation, named[0].iso, vector, cosine(query, vector) if query else 0.0)
-        )
+        similarity = cosine(query, vector) if query else 0.0
+        found.append(_Dated(citation, named[0].iso, vector, similarity, passage.language))
     return found
 
 

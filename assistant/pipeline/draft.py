@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from assistant.llm import ChatBackend
 from assistant.prompt import NOT_FOUND, extract_messages
@@ -68,3 +68,12 @@ class ExtractiveDrafter:
             yield (prefix if not shown else "") + text[shown:]
             shown = len(text)
         return Draft(text, self.llm.count_tokens(messages), shown > 0)
+
+
+def drain(steps: Generator[str, None, Any]) -> Any:
+    """Run a generator to its end, dropping what it yields; its return value."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value

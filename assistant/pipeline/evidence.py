@@ -152,3 +152,11 @@ def _previous(ranked: Sequence[Evidence], sentence: Evidence) -> Evidence | None
         and e.passage == sentence.passage
     ]  # fmt: skip
     return max(before, key=lambda e: e.start) if before else None
+
+
+def distinct(evidence: Sequence[Evidence]) -> list[Evidence]:
+    """The evidence without repeats of a sentence, in order."""
+    seen: dict[tuple[str, int], Evidence] = {}
+    for e in evidence:
+        seen.setdefault((e.source, e.start), e)
+    return list(seen.values())

@@ -1,7 +1,8 @@
 """The timeline with the real embedder, on the seeds and on Wikipedia articles in English and
 German (tests/data/xquad-gate): every line's date and words are in its cited sentence, which is
 the exact span of its file; lines are oldest first; the same event told by several articles is
-one line; and a date filter keeps only events on those dates."""
+one line; a date filter keeps only events on those dates; and a question about a period is
+answered from the events the seeds date in it, but not when it asks about something else."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ import pytest
 from own_collection import assistant_over
 
 from assistant import Assistant
+from assistant.pipeline.period import overlaps, period_in
 from assistant.timeline import Event, timeline
 from assistant.types import DateFilter
 from ingest.load import SourceFile
 from ingest.read import read_document
+from vectorstore.dates import mentions
 
 WIKIPEDIA = Path(__file__).resolve().parents[1] / "data" / "xquad-gate"
 TOPICS = {
@@ -89,3 +92,27 @@ def test_a_date_filter_keeps_only_events_on_those_dates(
     within = timeline(assistant, "history of Kenya", DateFilter("1900-01-01", "1999-12-31", True))
     assert within and len(within) < len(everything)
     assert all("1900" <= e.date[:4] <= "1999" for e in within)
+
+
+@pytest.mark.parametrize("question", ["What happened in 2018?", "Hvad skete der i februar 2020?"])
+def test_a_question_about_a_period_is_answered_from_its_events(
+    collections: dict[str, tuple[Assistant, Path]], question: str
+) -> None:
+    assistant, docs = collections["seeds"]
+    answer = assistant.ask(question)
+    period = period_in(question, answer.language)
+    assert answer.found and answer.citations and period is not None, answer.text
+    for c in answer.citations:
+        text = read_document(SourceFile(c.source, docs / c.source), 10**8).text
+        assert text[c.start : c.end] == c.text
+        named = mentions(c.text, "en")
+        assert named and overlaps(period, named[0].iso), (c.text, period)
+        assert f"[{c.n}]" in answer.text
+
+
+def test_a_period_question_on_a_topic_the_collection_lacks_is_refused(
+    collections: dict[str, tuple[Assistant, Path]],
+) -> None:
+    assistant, _ = collections["seeds"]
+    answer = assistant.ask("Who won the Tour de France in 2021?")  # 2021 events are in the seeds
+    assert not answer.found and not answer.citations, answer.text
