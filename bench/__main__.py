@@ -1,7 +1,8 @@
 """`python -m bench [NAME ...]`: run the benchmarks (all by default) and update docs/BENCHMARKS.md.
 
 Names: ingest, retrieval, answer, coldstart, stock, reingest (the default set), quality (the
-eval of the defaults and every alternative, about an hour; docs/EVALUATION.md), concurrency
+eval of the defaults and every alternative, about an hour; docs/EVALUATION.md), periods
+(questions naming a period, on both corpora; docs/EVALUATION.md), concurrency
 (three users at once, one sending the worst question the budgets allow) and formats (the PDF
 libraries compared, a 300-page PDF ingested, the watched folder's latency). The run holds the
 machine's heavy-job lock (/tmp/seed-assistant-heavy.lock) so that no other model-loading job distorts the figures;
@@ -32,7 +33,7 @@ from bench.common import (
 )
 
 ORDER = ("ingest", "retrieval", "answer", "coldstart", "stock", "reingest")
-EXTRA = ("quality", "concurrency", "formats")
+EXTRA = ("quality", "periods", "concurrency", "formats")
 
 
 def _runner(name: str, args: argparse.Namespace) -> Callable[[], dict[str, Any]] | None:
@@ -60,6 +61,10 @@ def _runner(name: str, args: argparse.Namespace) -> Callable[[], dict[str, Any]]
         from bench import quality
 
         return lambda: quality.run(only=args.variants, every=args.every, rescore=args.rescore)
+    if name == "periods":
+        from bench import periods
+
+        return periods.run
     if name == "concurrency":
         from bench import concurrency
 
