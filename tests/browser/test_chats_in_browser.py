@@ -1,6 +1,7 @@
 """Saved chats in real Chromium: a question asked, the page reloaded (a new session), the chat is
 still there with its cited answer; exported as Markdown, its footnotes quote the cited sentences
-exactly as the files hold them."""
+exactly as the files hold them. A date range in the sidebar limits the answer to the articles
+published in it."""
 
 from __future__ import annotations
 
@@ -62,3 +63,28 @@ def test_a_chat_survives_a_reload_and_exports_its_sources(
         assert any(_collapsed(sentence) in text for text in texts), (sentence, source)
     sidebar.get_by_role("button", name=QUESTION).scroll_into_view_if_needed()
     shot(page, "15-chat-list.png")
+
+
+def test_a_date_range_limits_the_answer_to_the_articles_published_in_it(
+    page: Any, app: Any
+) -> None:
+    expect(page.get_by_text("Loading the models")).to_be_hidden(timeout=180_000)
+    sidebar = page.get_by_test_id("stSidebar")
+    dates = sidebar.get_by_test_id("stDateInput")
+    for end, day in (("start", "20211001"), ("end", "20211031")):  # typed as a user types them
+        dates.get_by_role(
+            "spinbutton", name=f"year, Only articles published between {end} date"
+        ).click()
+        page.keyboard.type(day)
+    page.keyboard.press("Tab")
+    sidebar.get_by_text("Keep articles with no date").click()
+    expect(sidebar.get_by_text("1 of 5 articles are searched.")).to_be_visible(timeout=30_000)
+    answer, _ = ask(page, "To whom did Khalilzad send his resignation letter?")
+    sources = answer.inner_text()  # the source buttons name each cited file
+    dated = [f.name for f in app.docs.iterdir() if f.name.startswith("000_")]
+    undated = [f.name for f in app.docs.iterdir() if not f.name.startswith("000_")]
+    assert answer.locator("button.cite").count() >= 1, answer.inner_text()
+    assert dated and any(name in sources for name in dated), sources
+    assert not any(name in sources for name in undated), sources
+    sidebar.get_by_test_id("stDateInput").scroll_into_view_if_needed()
+    shot(page, "16-date-range.png")
