@@ -8,20 +8,16 @@ bundled embedder, a real Chroma server, the default LLM served over HTTP.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from server_support import free_port, start, stop, wait_for
 
 from assistant import Assistant
 from assistant.integrations import LocalChatModel
@@ -48,57 +44,19 @@ class Servers:
     chroma_dir: Path
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes], log: Path, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited ({process.returncode}): {log.read_text()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer within {seconds:.0f} s: {log.read_text()[-2000:]}")
-
-
-def _start(command: list[str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as sink:
-        return subprocess.Popen(
-            command, stdout=sink, stderr=subprocess.STDOUT, start_new_session=True
-        )
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Stop one server by its PID: SIGTERM, then SIGKILL if it lingers."""
-    if process.poll() is not None:
-        return
-    os.kill(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
-
-
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     base = tmp_path_factory.mktemp("servers")
-    chroma_port, llm_port = _free_port(), _free_port()
+    chroma_port, llm_port = free_port(), free_port()
     chroma_log, llm_log = base / "chroma.log", base / "llm.log"
     chroma_bin = Path(sys.executable).with_name("chroma")
-    chroma = _start(
+    chroma = start(
         [str(chroma_bin), "run", "--path", str(base / "chroma"), "--host", "127.0.0.1",
          "--port", str(chroma_port)],
         chroma_log,
     )  # fmt: skip
     settings = AssistantSettings()
-    llm = _start(
+    llm = start(
         [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path(settings.llm_model)),
          "--host", "127.0.0.1", "--port", str(llm_port), "--n_ctx", str(settings.llm_context),
          "--n_threads", str(settings.llm_threads), "--n_threads_batch", str(settings.llm_threads),
@@ -106,8 +64,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
         llm_log,
     )  # fmt: skip
     try:
-        _wait_for(f"http://127.0.0.1:{chroma_port}/api/v2/heartbeat", chroma, chroma_log, 60)
-        _wait_for(f"http://127.0.0.1:{llm_port}/v1/models", llm, llm_log, 120)
+        wait_for(f"http://127.0.0.1:{chroma_port}/api/v2/heartbeat", chroma, chroma_log, 60)
+        wait_for(f"http://127.0.0.1:{llm_port}/v1/models", llm, llm_log, 120)
         yield Servers(
             chroma_url=f"http://127.0.0.1:{chroma_port}",
             llm_url=f"http://127.0.0.1:{llm_port}/v1",
@@ -115,8 +73,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
             chroma_dir=base / "chroma",
         )
     finally:
-        _stop(llm)
-        _stop(chroma)
+        stop(llm)
+        stop(chroma)
     assert llm.poll() is not None and chroma.poll() is not None
 
 
@@ -235,7 +193,7 @@ def test_chat_model_streams_from_the_llm_server(servers: Servers) -> None:
 
 
 def test_servers_that_do_not_answer_fail_with_one_clear_line() -> None:
-    closed = f"127.0.0.1:{_free_port()}"
+    closed = f"127.0.0.1:{free_port()}"
     with pytest.raises(StoreUnavailableError, match="no Chroma server answers"):
         Store.open(replace(StoreSettings(), chroma_url=closed), "any", create=False)
     backend = OpenAICompatibleBackend(replace(AssistantSettings(), llm_url=closed))
