@@ -119,10 +119,9 @@ def _write(
         for p in todo:
             p.replaces = p.source in live
         if todo and embedder is None:
-            from vectorstore.embeddings import get_embedder
+            from vectorstore.remote_embeddings import embedder_for
 
-            store = settings.store
-            embedder = get_embedder(store.embedding_model, store.query_threads, store.embed_threads)
+            embedder = embedder_for(settings.store)
         committed = embed_and_commit(
             target, embedder, todo, settings.store.embed_batch, settings.commit_texts, progress
         )

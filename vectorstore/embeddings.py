@@ -19,6 +19,9 @@ from langchain_core.embeddings import Embeddings
 from vectorstore.bundled import EMBEDDING_GEMMA, resolve
 from vectorstore.errors import ModelNotFoundError
 
+RUNTIME = "sentence-transformers/torch"
+"""What computes the vectors in process; an index records it (`vector_identity`)."""
+
 
 @dataclass(frozen=True)
 class EmbedderSpec:
@@ -96,12 +99,13 @@ class SentenceTransformerEmbeddings(Embeddings):
             texts = [
                 prompt.format(title=t or "none") + x for t, x in zip(names, texts, strict=True)
             ]
-        return self._encode(list(texts), self.document_threads, batch_size)
+        return self.encode(list(texts), self.document_threads, batch_size)
 
     def embed_query(self, text: str) -> list[float]:
-        return self._encode([self.spec.query_prompt + text], self.query_threads, 1)[0]
+        return self.encode([self.spec.query_prompt + text], self.query_threads, 1)[0]
 
-    def _encode(self, texts: list[str], threads: int, batch_size: int) -> list[list[float]]:
+    def encode(self, texts: list[str], threads: int, batch_size: int = 16) -> list[list[float]]:
+        """Unit vectors of the texts as given (no prompt added)."""
         import torch
 
         model = self.model

@@ -51,6 +51,9 @@ class StoreSettings:
         default_factory=lambda: env_str("EMBEDDING_MODEL", "embeddinggemma-300m")
     )
     """A bundled embedder name (embeddinggemma-300m, all-minilm-l6-v2), a folder, or a hub name."""
+    embeddings_url: str = field(default_factory=lambda: env_str("EMBEDDINGS_URL", ""))
+    """OpenAI-compatible embeddings servers (http://host:7997/v1, several comma-separated) to
+    embed on instead of in process (ASSISTANT_EMBEDDINGS_URL; `vectorstore.remote_embeddings`)."""
     embed_threads: int = field(default_factory=lambda: env_int("EMBED_THREADS", 2))
     """Torch threads for embedding documents at ingest (ASSISTANT_EMBED_THREADS)."""
     query_threads: int = field(default_factory=lambda: env_int("QUERY_THREADS", 1))
@@ -61,6 +64,11 @@ class StoreSettings:
     """Longest chunk in characters; chunks hold whole sentences (ASSISTANT_CHUNK_CHARS)."""
     chunk_overlap: int = field(default_factory=lambda: env_int("CHUNK_OVERLAP", 1))
     """Sentences shared by neighbouring chunks (ASSISTANT_CHUNK_OVERLAP)."""
+
+    @property
+    def embeddings_urls(self) -> tuple[str, ...]:
+        """The embeddings servers' addresses, in the order batches go to them."""
+        return tuple(u.strip() for u in self.embeddings_url.split(",") if u.strip())
 
     @property
     def chunking(self) -> str:

@@ -2,9 +2,10 @@
 
 Three collections per index: the chunks (with embeddings), the sentences (embeddings for evidence
 selection) and the manifest (`vectorstore.manifest`: one record per document naming its live
-version, plus the `__store__` record). Their names carry a signature of the embedding model and
-the chunking, so an index built one way can never be read or extended another way: a change of
-either simply means a new index.
+version, plus the `__store__` record). Their names carry a signature of the embedding model (with
+the runtime when it is not the in-process one: `vectorstore.remote_embeddings.vector_identity`)
+and the chunking, so an index built one way can never be read or extended another way: a change
+of either simply means a new index.
 
 Writes happen in an order that keeps readers consistent and makes a crash harmless: new chunks
 first, then the manifest switch, then removal of the old chunks. Readers only trust chunks whose
@@ -87,13 +88,12 @@ class Store(ManifestMixin):
             snapshot, _ = snapshots.published(settings.path)
             if not create and snapshots.folder_of(settings.path, snapshot) is None:
                 raise EmptyIndexError("no documents are indexed yet: run 'assistant ingest' first")
+        from vectorstore.remote_embeddings import vector_identity
+
         store = cls(
-            connect(settings, folder),
-            settings.collection,
-            settings.embedding_model,
-            chunking,
+            connect(settings, folder), settings.collection, vector_identity(settings), chunking,
             dimension,
-        )
+        )  # fmt: skip
         store._settings, store._snapshot = settings, snapshot
         store._attach(create)
         return store

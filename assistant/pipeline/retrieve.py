@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from assistant.settings import AssistantSettings
 from assistant.types import Passage
 from vectorstore.duplicates import from_json, groups
-from vectorstore.embeddings import SentenceTransformerEmbeddings, get_embedder
+from vectorstore.embeddings import SentenceTransformerEmbeddings
 from vectorstore.lexical import LexicalIndex
+from vectorstore.remote_embeddings import embedder_for
 from vectorstore.schema import ChunkRecord, DocumentRecord, sentence_id
 from vectorstore.store import Store
 
@@ -52,9 +53,7 @@ class HybridSearcher:
     ):
         self.settings = settings
         s = settings.store
-        self.embedder = embedder or get_embedder(
-            s.embedding_model, s.query_threads, s.embed_threads
-        )
+        self.embedder = embedder or embedder_for(s)
         self._store = store
         self._generation = -1
         self._lock = threading.Lock()
