@@ -5,7 +5,8 @@ line with several sources.
 The passages a search for the topic finds are read sentence by sentence; a sentence that names a
 date (`vectorstore.dates.mentions`: a day, a month or a year, in the sentence's own language) is an
 event on the first date it names, if it is about the topic (its stored vector is at least half as
-close to the topic as the closest dated sentence is). Two events of different articles on the
+close to the topic as the closest dated sentence is). A collection not about the topic at all (no
+dated sentence `min_relevance` close to it, the answer's own test) has no timeline for it. Two events of different articles on the
 same date whose sentences are about the same thing (cosine of their stored vectors at least
 `conflict_similarity`, the closeness at which the answer reads another article's sentence for a
 different value) are one event. Nothing is written by the model: every line's words and date are
@@ -65,22 +66,25 @@ def timeline(assistant: Any, topic: str, dates: DateFilter | None = None) -> lis
     """The dated events the collection reports on `topic`, oldest first: with `dates`, only
     events on those dates, told by articles the filter keeps; else, when the topic names a
     period, only events in it."""
-    events = ranked_events(assistant, topic, dates)
+    events = ranked_events(assistant, topic, dates, assistant.settings.min_relevance)
     return sorted(events, key=lambda e: (e.date, e.citations[0].source, e.citations[0].start))
 
 
-def ranked_events(assistant: Any, topic: str, dates: DateFilter | None = None) -> list[Event]:
-    """The events of `timeline`, the closest to the topic first. Without `dates`, the searches
-    keep whatever limit the caller has set on the searcher."""
+def ranked_events(
+    assistant: Any, topic: str, dates: DateFilter | None = None, min_similarity: float = -1.0
+) -> list[Event]:
+    """The events of `timeline`, the closest to the topic first; none when no dated sentence is
+    `min_similarity` close to the topic (the collection is not about it). Without `dates`, the
+    searches keep whatever limit the caller has set on the searcher."""
     searcher = assistant.searcher
     language = question_language(topic, searcher.languages())
     scope = searcher.limited_to(assistant.in_period(dates)) if dates else nullcontext()
     with scope:
         result = searcher.search(topic, PASSAGES, language)
     dated = _dated_sentences(searcher, result.passages, result.query_vector)
-    if not dated:
+    best = max((d.similarity for d in dated), default=-1.0)
+    if not dated or best < min_similarity:
         return []
-    best = max(d.similarity for d in dated)
     period = _period(topic, language, dates)
     kept = [d for d in dated if d.similarity >= RELEVANT * best and period.keeps(d.date)]
     documents = searcher.documents()

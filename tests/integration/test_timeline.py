@@ -1,7 +1,8 @@
 """The timeline with the real embedder, on the seeds and on Wikipedia articles in English and
 German (tests/data/xquad-gate): every line's date and words are in its cited sentence, which is
 the exact span of its file; lines are oldest first; the same event told by several articles is
-one line; a date filter keeps only events on those dates; and a question about a period is
+one line; a topic the collection is not about has no timeline; a date filter keeps only events on
+those dates; and a question about a period is
 answered from the events the seeds date in it, but not when it asks about something else."""
 
 from __future__ import annotations
@@ -73,6 +74,14 @@ def test_every_line_is_dated_and_told_by_its_cited_sentence(
         assert all(re.fullmatch(r"\d{4}(-\d\d){0,2}", e.date) for e in events)
 
 
+def test_a_topic_the_collection_is_not_about_has_no_timeline(
+    collections: dict[str, tuple[Assistant, Path]],
+) -> None:
+    assert timeline(collections["seeds"][0], TOPICS["en"][0]) == []
+    assert timeline(collections["en"][0], TOPICS["seeds"][0]) == []
+    assert timeline(collections["de"][0], TOPICS["seeds"][0]) == []
+
+
 def test_the_same_event_in_several_seed_articles_is_one_line(
     collections: dict[str, tuple[Assistant, Path]],
 ) -> None:
@@ -89,9 +98,12 @@ def test_a_date_filter_keeps_only_events_on_those_dates(
 ) -> None:
     assistant, _ = collections["en"]
     everything = timeline(assistant, "history of Kenya")
-    within = timeline(assistant, "history of Kenya", DateFilter("1900-01-01", "1999-12-31", True))
+    # the Kenya article is dated 2008 (its first date): kept, and only its events of those years
+    within = timeline(assistant, "history of Kenya", DateFilter("2000-01-01", "2012-12-31", True))
     assert within and len(within) < len(everything)
-    assert all("1900" <= e.date[:4] <= "1999" for e in within)
+    assert all("2000" <= e.date[:4] <= "2012" for e in within)
+    # articles dated outside the range are left out: no article on Kenya remains, no timeline
+    assert timeline(assistant, "history of Kenya", DateFilter("1900-01-01", "1999-12-31")) == []
 
 
 @pytest.mark.parametrize("question", ["What happened in 2018?", "Hvad skete der i februar 2020?"])
