@@ -54,6 +54,17 @@ BUNDLED = {
 }
 
 
+def prompted(spec: EmbedderSpec, texts: Sequence[str], titles: Sequence[str] | None) -> list[str]:
+    """The passages as the model wants them: after its document prompt, with each title."""
+    if not spec.document_prompt:
+        return list(texts)
+    names = titles or ["none"] * len(texts)
+    return [
+        spec.document_prompt.format(title=t or "none") + x
+        for t, x in zip(names, texts, strict=True)
+    ]
+
+
 class SentenceTransformerEmbeddings(Embeddings):
     """A sentence-transformers model; the import and the load happen on first use."""
 
@@ -93,13 +104,7 @@ class SentenceTransformerEmbeddings(Embeddings):
         self, texts: Sequence[str], titles: Sequence[str] | None, batch_size: int = 16
     ) -> list[list[float]]:
         """Embed passages, each prefixed with its document's title where the model uses one."""
-        prompt = self.spec.document_prompt
-        if prompt:
-            names = titles or ["none"] * len(texts)
-            texts = [
-                prompt.format(title=t or "none") + x for t, x in zip(names, texts, strict=True)
-            ]
-        return self.encode(list(texts), self.document_threads, batch_size)
+        return self.encode(prompted(self.spec, texts, titles), self.document_threads, batch_size)
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode([self.spec.query_prompt + text], self.query_threads, 1)[0]

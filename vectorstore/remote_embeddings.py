@@ -27,7 +27,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from vectorstore.embeddings import BUNDLED, RUNTIME, EmbedderSpec, get_embedder
+from vectorstore.embeddings import BUNDLED, RUNTIME, EmbedderSpec, get_embedder, prompted
 from vectorstore.errors import AssistantError
 from vectorstore.settings import StoreSettings
 
@@ -79,12 +79,7 @@ class RemoteEmbeddings(Embeddings):
     def embed_passages(
         self, texts: Sequence[str], titles: Sequence[str] | None, batch_size: int = 16
     ) -> list[list[float]]:
-        prompt = self.spec.document_prompt
-        if prompt:
-            names = titles or ["none"] * len(texts)
-            texts = [
-                prompt.format(title=t or "none") + x for t, x in zip(names, texts, strict=True)
-            ]
+        texts = prompted(self.spec, texts, titles)
         vectors: list[list[float]] = []
         for start in range(0, len(texts), max(1, batch_size)):
             vectors += self._embed(list(texts[start : start + batch_size]))

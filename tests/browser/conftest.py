@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from server_support import free_port
 
 from assistant.settings import AssistantSettings
 from ingest.settings import IngestSettings
@@ -42,12 +42,6 @@ class App:
     url: str
     docs: Path
     log: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
@@ -79,7 +73,7 @@ def serve(ingest_settings: IngestSettings, base: Path, **env: str) -> Iterator[A
     docs, store = base / "docs", base / "store"
     shutil.copytree(ingest_settings.root, docs)
     shutil.copytree(ingest_settings.store.path, store)
-    port = _free_port()
+    port = free_port()
     variables = dict(
         os.environ,
         ASSISTANT_STORE_PATH=str(store),
