@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -44,10 +47,36 @@ def _ingest(args: argparse.Namespace) -> int:
 
     paths = [checked_path(path) for path in args.paths]
     bar = ProgressBar(sys.stderr)
-    report = ingest(paths=paths or None, progress=bar.update)
+    stop = threading.Event()
+    with ctrl_c_stops(stop):
+        report = ingest(paths=paths or None, progress=bar.update, stop=stop)
     bar.close()
     _print_report(report, args.json)
-    return 0 if report.ok else 1
+    return STOPPED if report.stopped else 0 if report.ok else 1
+
+
+STOPPED = 130
+"""The exit status of an ingest stopped by Ctrl-C (as for any command Ctrl-C ends)."""
+
+
+@contextmanager
+def ctrl_c_stops(stop: threading.Event) -> Iterator[None]:
+    """The first Ctrl-C sets `stop` (the ingest keeps what it finished and ends cleanly); a
+    second one ends the command at once."""
+
+    def first(signum: int, frame: Any) -> None:
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        print(
+            "\nstopping after the texts being embedded now (Ctrl-C again to quit at once)",
+            file=sys.stderr,
+        )
+
+    previous = signal.signal(signal.SIGINT, first)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _watch(args: argparse.Namespace) -> int:
@@ -89,22 +118,27 @@ def _print_report(report: Any, as_json: bool) -> None:
 
 
 class ProgressBar:
-    """A tqdm bar on stderr, shown only while there is something to embed."""
+    """A tqdm bar on stderr for each phase (reading, then embedding), shown only while there is
+    something to do: what is done of all, the rate and the time left."""
 
     def __init__(self, stream: TextIO):
         self.stream = stream
         self.bar: Any = None
-        self.label = ""
+        self.phase = ""
 
     def update(self, done: int, total: int, label: str) -> None:
+        from ingest.progress import UNITS, phase_of
+
         if total == 0:
             return
-        if self.bar is None or label != self.label:  # a new phase (reading, then embedding)
+        if self.bar is None or phase_of(label) != self.phase:
             from tqdm import tqdm
 
             self.close()
-            self.label = label
-            self.bar = tqdm(total=total, desc=label, unit="text", file=self.stream, leave=False)
+            self.phase = phase_of(label)
+            unit = UNITS.get(self.phase, "item").removesuffix("s")
+            self.bar = tqdm(total=total, desc=label, unit=unit, file=self.stream, leave=False)
+        self.bar.set_description_str(label, refresh=False)
         self.bar.n = done
         self.bar.refresh()
 

@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ingest import faults
-from ingest.plan import Prepared, Progress
+from ingest.plan import Prepared
+from ingest.progress import Progress, embedding_label
 from vectorstore.manifest import incomplete, orphans
 from vectorstore.store import Store
 
@@ -56,19 +57,24 @@ def embed_and_commit(
     batch_size: int,
     commit_texts: int,
     progress: Progress,
+    stop: Callable[[], bool] = lambda: False,
     clock: Callable[[], float] = time.monotonic,
 ) -> list[Prepared]:
     """Embed every new text in batches across documents; commit documents as they complete.
 
-    Returns the committed documents (all of them, unless the embedder raised).
+    `stop` is asked before each batch: once it says yes, the documents already embedded are
+    committed and no more texts are embedded. Returns the committed documents (all of them,
+    unless stopped or the embedder raised).
     """
     queue = [(doc, key, text) for doc in pending for key, text in doc.texts]
     step = max(batch_size * 4, 1)
     ready: list[Prepared] = []
     committed: list[Prepared] = []
     last_commit = clock()
-    progress(0, len(queue), "embedding")
+    progress(0, len(queue), embedding_label(0, len(pending)))
     for i in range(0, len(queue), step):
+        if stop():
+            break
         batch = queue[i : i + step]
         titles = [doc.record.title for doc, _, _ in batch]
         vectors = embedder.embed_passages([t for _, _, t in batch], titles, batch_size)
@@ -82,7 +88,8 @@ def embed_and_commit(
             commit(store, ready)
             committed += ready
             ready, last_commit = [], clock()
-        progress(min(i + step, len(queue)), len(queue), "embedding")
+        done = len(committed) + len(ready)
+        progress(min(i + step, len(queue)), len(queue), embedding_label(done, len(pending)))
     if ready:
         commit(store, ready)
         committed += ready

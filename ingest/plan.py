@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,12 +12,11 @@ from ingest.clean import clean
 from ingest.errors import DocumentError
 from ingest.load import SourceFile, locate, source_of
 from ingest.metadata import describe
+from ingest.progress import READING, Progress
 from ingest.read import file_hash, read_document
 from ingest.settings import IngestSettings
 from vectorstore.duplicates import signature, to_json
 from vectorstore.schema import ChunkRecord, DocumentRecord, Span, sentence_id
-
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -78,13 +76,13 @@ def make_plan(
         else:
             changed.append(file)
     for done, file in enumerate(changed):
-        progress(done, len(changed), "reading documents")
+        progress(done, len(changed), READING)
         try:
             plan.prepared.append(prepare(file, settings))
         except DocumentError as exc:
             plan.failed[file.source] = str(exc)
     if changed:
-        progress(len(changed), len(changed), "reading documents")
+        progress(len(changed), len(changed), READING)
     return plan
 
 

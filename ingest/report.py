@@ -33,6 +33,8 @@ class IngestReport:
     warnings: tuple[str, ...] = ()
     """One line per document ingested with a caveat, such as invalid bytes replaced (not a
     failure: `ok` stays true)."""
+    stopped: tuple[str, ...] = ()
+    """Documents not embedded because the ingest was asked to stop; the next one does them."""
 
     @property
     def ok(self) -> bool:
@@ -43,7 +45,8 @@ class IngestReport:
         return (
             f"documents: {len(self.added)} added, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged, {len(self.deleted)} deleted"
-            f"{f', {len(self.errors)} failed' if self.errors else ''} · "
+            f"{f', {len(self.errors)} failed' if self.errors else ''}"
+            f"{f', {len(self.stopped)} left (stopped)' if self.stopped else ''} · "
             f"chunks: {self.chunks_embedded} embedded, {self.chunks_total} in the index · "
             f"{self.seconds:.1f} s"
         )
@@ -56,6 +59,11 @@ class IngestReport:
         out += [f"warning: {line}" for line in self.warnings]
         if self.rebuilt_from:
             out.append("rebuilt the index: the embedding model or chunking changed")
+        if self.stopped:
+            out.append(
+                f"stopped: {len(self.stopped)} documents were not embedded yet; the next ingest "
+                "goes on from there, keeping what this one finished"
+            )
         if self.resumed:
             out.append("resumed the ingest that was interrupted; work it had finished was kept")
         if self.repaired:
@@ -82,6 +90,7 @@ class IngestReport:
             "rebuilt": bool(self.rebuilt_from),
             "repaired": self.repaired,
             "resumed": self.resumed,
+            "stopped": list(self.stopped),
         }
 
 

@@ -9,13 +9,17 @@ Safety: one ingest at a time per store (`ingest.lock`). An embedded store is cha
 copy that is published whole (`vectorstore.snapshots`), so readers, even in other processes, see
 the old index or the new one and a killed ingest changes nothing they see; the next ingest
 resumes the copy. A Chroma server is changed in place, in the order of `ingest.commit`. A run that
-finds nothing to change writes nothing and never loads the embedding model.
+finds nothing to change writes nothing and never loads the embedding model. A run asked to stop
+(the app's Stop button, Ctrl-C) keeps what it embedded the same way and publishes nothing: the
+next run goes on from there.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +27,8 @@ from ingest import faults
 from ingest.commit import embed_and_commit, remove, repair
 from ingest.load import discover
 from ingest.lock import ingest_lock
-from ingest.plan import Plan, Progress, in_scope, make_plan, scope_of
+from ingest.plan import Plan, in_scope, make_plan, scope_of
+from ingest.progress import Progress
 from ingest.report import IngestReport
 from ingest.settings import IngestSettings
 from vectorstore import snapshots
@@ -40,37 +45,52 @@ def ingest(
     paths: list[Path] | None = None,
     progress: Progress | None = None,
     embedder: Any = None,
+    stop: threading.Event | None = None,
 ) -> IngestReport:
     """Sync the documents folder (or the given paths inside it) into the store.
 
     `embedder` defaults to the model named by the settings, loaded only if something needs
-    embedding; tests pass a small fake. Raises IngestLockedError if another ingest keeps the
-    store busy for longer than `settings.lock_timeout`.
+    embedding; tests pass a small fake. Setting `stop` ends the run after the texts being
+    embedded (the report lists the documents left). Raises IngestLockedError if another ingest
+    keeps the store busy for longer than `settings.lock_timeout`.
     """
     settings = settings or IngestSettings()
     started = time.perf_counter()
+    run = _Run(progress or _silent, started, embedder, stop or threading.Event())
     with ingest_lock(settings):
-        return _sync(settings, paths, progress or _silent, started, embedder)
+        return _sync(settings, paths, run)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What one ingest was called with, beyond what to sync."""
+
+    progress: Progress
+    started: float
+    embedder: Any
+    stop: threading.Event
+
+
+class _Stopped(Exception):
+    """The run was asked to stop; `left` are the documents not embedded."""
+
+    def __init__(self, left: list[str]):
+        super().__init__(f"stopped with {len(left)} documents left")
+        self.left = left
 
 
 def _silent(done: int, total: int, label: str) -> None:
     return None
 
 
-def _sync(
-    settings: IngestSettings,
-    paths: list[Path] | None,
-    progress: Progress,
-    started: float,
-    embedder: Any,
-) -> IngestReport:
+def _sync(settings: IngestSettings, paths: list[Path] | None, run: _Run) -> IngestReport:
     files, problems = discover(settings.root, paths)
     faults.reached("listed")
     scope = scope_of(settings.root, paths)
     base = _open_published(settings)
     try:
         before = base.documents() if base is not None else {}
-        plan = make_plan(files, {s: d.doc_hash for s, d in before.items()}, settings, progress)
+        plan = make_plan(files, {s: d.doc_hash for s, d in before.items()}, settings, run.progress)
         faults.reached("planned")
         present = {f.source for f in files}
         outdated = [
@@ -81,11 +101,17 @@ def _sync(
             assert base is not None
             if not settings.store.chroma_url:
                 snapshots.discard_others(settings.store.path, keep=None)
-            return _report(plan, problems, before, before, base.count(), started)
+            return _report(plan, problems, before, before, base.count(), run.started)
     finally:
         if base is not None:
             base.close()
-    return _write(settings, plan, problems, before, present, scope, progress, started, embedder)
+    try:
+        return _write(settings, plan, problems, before, present, scope, run)
+    except _Stopped as stopped:
+        after, total = _published_now(settings)
+        return _report(
+            plan, problems, before, after, total, run.started, stopped=tuple(stopped.left)
+        )
 
 
 def _write(
@@ -95,9 +121,7 @@ def _write(
     before: dict[str, DocumentRecord],
     present: set[str],
     scope: list[str] | None,
-    progress: Progress,
-    started: float,
-    embedder: Any,
+    run: _Run,
 ) -> IngestReport:
     target, staging = _open_target(settings)
     try:
@@ -118,13 +142,23 @@ def _write(
         ]
         for p in todo:
             p.replaces = p.source in live
+        embedder = run.embedder
         if todo and embedder is None:
             from vectorstore.remote_embeddings import embedder_for
 
             embedder = embedder_for(settings.store)
         committed = embed_and_commit(
-            target, embedder, todo, settings.store.embed_batch, settings.commit_texts, progress
+            target,
+            embedder,
+            todo,
+            settings.store.embed_batch,
+            settings.commit_texts,
+            run.progress,
+            run.stop.is_set,
         )
+        if len(committed) < len(todo):
+            done = {p.source for p in committed}
+            raise _Stopped([p.source for p in todo if p.source not in done])
         target.bump_generation()
         dropped = target.drop_other_indexes()
         target.set_ingest_state(CLEAN)
@@ -143,7 +177,7 @@ def _write(
         before,
         after,
         total,
-        started,
+        run.started,
         chunks_embedded=sum(len(p.chunks) for p in committed),
         sentences_embedded=sum(len(p.sentences) for p in committed),
         rebuilt_from=tuple(dropped),
@@ -159,6 +193,17 @@ def _open_published(settings: IngestSettings) -> Store | None:
         return Store.open(store, store.chunking, create=False)
     except (EmptyIndexError, IndexMismatchError):
         return None
+
+
+def _published_now(settings: IngestSettings) -> tuple[dict[str, DocumentRecord], int]:
+    """The documents and chunk count readers see now."""
+    published = _open_published(settings)
+    if published is None:
+        return {}, 0
+    try:
+        return published.documents(), published.count()
+    finally:
+        published.close()
 
 
 def _open_target(settings: IngestSettings) -> tuple[Store, snapshots.Staging | None]:

@@ -34,7 +34,7 @@ def sidebar(folder: FolderSync, settings: IngestSettings, docs: dict[str, Docume
     st.caption(f"Embedding model: `{settings.store.embedding_model}`  \nLLM: `{llm}`")
     uploads(settings, folder.watching)
     add_by_address(folder, settings)
-    if folder.watching:
+    if folder.watching or folder.syncing:  # live: the sync's progress, then its outcome
         st.fragment(run_every=1.0)(folder_state)(folder, settings)
     else:
         folder_state(folder, settings)
@@ -89,9 +89,7 @@ def folder_state(folder: FolderSync, settings: IngestSettings) -> None:
     waiting = [s.source for s in states if s.state == WAITING]
     st.subheader("Index")
     if folder.progress is not None:
-        done, total, label = folder.progress
-        shown = f"syncing: {label} {done} of {total}" if total else f"syncing: {label}"
-        st.progress(done / total if total else 0.0, text=display.plain(shown))
+        _progress(folder)
     elif waiting and not folder.watching:
         st.info(
             f"Not indexed yet: {display.plain(', '.join(waiting))}. Press Re-ingest.",
@@ -106,6 +104,17 @@ def folder_state(folder: FolderSync, settings: IngestSettings) -> None:
             st.markdown(f"{_ICONS[item.state]} {heading}  \n:small[{display.plain(about)}]")
         if not states:
             st.caption("No documents yet: add some above, or put files in the documents folder.")
+
+
+def _progress(folder: FolderSync) -> None:
+    """The sync under way: a bar with what is done, the rate and the time left, and Stop."""
+    assert folder.progress is not None
+    done, total, line = folder.progress
+    st.progress(done / total if total else 0.0, text=display.plain(f"syncing: {line}"))
+    if folder.stopping:
+        st.caption("Stopping after the texts being embedded now; finished work is kept.")
+    elif st.button("Stop", icon=":material/stop_circle:", key="stop-sync"):
+        folder.request_stop()
 
 
 def _documents(folder: FolderSync) -> dict[str, DocumentRecord]:
@@ -196,15 +205,10 @@ def add_by_address(folder: FolderSync, settings: IngestSettings) -> None:
 
 
 def reingest(folder: FolderSync, primary: bool) -> None:
-    """The Re-ingest button (a sync now, with a progress bar) and the last sync's report."""
+    """The Re-ingest button (a sync now, followed live above) and the last sync's report."""
     kind: Literal["primary", "secondary"] = "primary" if primary else "secondary"
     if st.button("Re-ingest", icon=":material/sync:", type=kind, width="stretch"):
-        bar = st.progress(0.0, text="Reading the documents folder…")
-
-        def progress(done: int, total: int, label: str) -> None:
-            bar.progress(done / total if total else 1.0, text=f"{label}: {done}/{total} texts")
-
-        folder.sync(progress)
+        folder.start()  # in the background: the sidebar follows it live and can stop it
         st.session_state.upload_notes = []
         st.rerun(scope="app")
     _show_report(folder)

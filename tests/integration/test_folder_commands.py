@@ -1,7 +1,8 @@
 """The documents-folder commands as a user runs them, with the real embedder and model:
 `assistant watch` syncs a file written into the folder and stops cleanly on Ctrl-C, and
 `assistant add URL` fetches a page from a local HTTP server, saves it with its address and
-ingests it, after which `assistant ask --json` cites it with its outlet, date and address."""
+ingests it, after which `assistant ask --json` cites it with its outlet, date and address;
+Ctrl-C stops `assistant ingest` cleanly and the next ingest goes on where it stopped."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from typing import Any
 import pytest
 
 from ingest.frontmatter import describe_front_matter, split_front_matter
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Vedby glassworks reopens | Coastal Times</title>
@@ -118,6 +121,37 @@ def test_watch_syncs_a_new_file_and_stops_cleanly_on_ctrl_c(env: dict[str, str])
         assert process.wait(timeout=30) == 0
         reader.join(timeout=10)
     assert "stopped watching" in process.stderr.read()  # type: ignore[union-attr]
+
+
+def test_ctrl_c_stops_an_ingest_and_the_next_one_goes_on(env: dict[str, str]) -> None:
+    docs = Path(env["ASSISTANT_SEEDS_DIR"])
+    for seed in SEEDS.iterdir():
+        (docs / seed.name).write_bytes(seed.read_bytes())
+    env = env | {"ASSISTANT_COMMIT_TEXTS": "1", "ASSISTANT_EMBED_BATCH": "2"}
+    command = [sys.executable, "-m", "assistant.cli", "ingest", "--json"]
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    shown: list[str] = []  # the progress bar rewrites its line: read characters, not lines
+    reader = threading.Thread(target=lambda: shown.extend(iter(lambda: process.stderr.read(1), "")))  # type: ignore[union-attr]
+    reader.start()
+    try:
+        _wait(lambda: "embedding: 1 of" in "".join(shown), "one document embedded", shown)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=120)
+        reader.join(timeout=10)
+    assert process.returncode == 130, "".join(shown)
+    stopped = json.loads(process.stdout.read())  # type: ignore[union-attr]
+    documents = sorted(p.name for p in docs.iterdir())
+    assert stopped["stopped"] and stopped["added"] == [] and "Traceback" not in "".join(shown)
+    assert "stopping after the texts being embedded now" in "".join(shown)
+
+    again = _assistant("ingest", "--json", env=env)
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert report["resumed"] and sorted(report["added"]) == documents
+    assert report["chunks_embedded"] < report["chunks_total"]  # finished documents kept
 
 
 def _wait(done: Any, what: str, lines: list[str], seconds: float = 180.0) -> None:
