@@ -4,7 +4,8 @@ Names: ingest, retrieval, answer, coldstart, stock, reingest (the default set), 
 eval of the defaults and every alternative, about an hour; docs/EVALUATION.md), periods
 (questions naming a period, on both corpora; docs/EVALUATION.md), concurrency
 (three users at once, one sending the worst question the budgets allow) and formats (the PDF
-libraries compared, a 300-page PDF ingested, the watched folder's latency). The run holds the
+libraries compared, a 300-page PDF ingested, the watched folder's latency) and runtimes
+(ingest throughput of each embedding runtime). The run holds the
 machine's heavy-job lock (/tmp/seed-assistant-heavy.lock) so that no other model-loading job distorts the figures;
 do not wrap it in `flock` yourself (pass --no-lock if you already hold the lock).
 """
@@ -33,7 +34,7 @@ from bench.common import (
 )
 
 ORDER = ("ingest", "retrieval", "answer", "coldstart", "stock", "reingest")
-EXTRA = ("quality", "periods", "concurrency", "formats")
+EXTRA = ("quality", "periods", "concurrency", "formats", "runtimes")
 
 
 def _runner(name: str, args: argparse.Namespace) -> Callable[[], dict[str, Any]] | None:
@@ -73,6 +74,10 @@ def _runner(name: str, args: argparse.Namespace) -> Callable[[], dict[str, Any]]
         from bench import formats
 
         return formats.run
+    if name == "runtimes":
+        from bench import runtimes
+
+        return runtimes.run
     if name == "reingest":
         if importlib.util.find_spec("bench.reingest") is None:
             return None

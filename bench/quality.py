@@ -40,7 +40,7 @@ XQUAD = Path(
 LEFT_OUT = ("xq_17_ctenophora", "xq_19_packet_switching", "xq_25_genghis_khan",
             "xq_45_united_methodist_church")  # fmt: skip
 """The articles each xquad collection lacks: their questions are the unanswerable ones."""
-INDEX_SETTINGS = ("EMBEDDING_MODEL", "CHUNK_CHARS", "CHUNK_OVERLAP")
+INDEX_SETTINGS = ("EMBEDDING_MODEL", "EMBEDDINGS_RUNTIME", "CHUNK_CHARS", "CHUNK_OVERLAP")
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("relevance alone (no coverage)", "decide", {"MIN_COVERAGE": "1.01"}),
     Variant("relevance 0.3", "decide", {"MIN_RELEVANCE": "0.3"}),
     Variant("no conflicts", "compose", {"CONFLICT_MARGIN": "-1"}),
+    Variant("OpenVINO embedder", "embedder", {"EMBEDDINGS_RUNTIME": "openvino"}),
 )
 
 

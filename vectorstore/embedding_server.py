@@ -16,7 +16,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from vectorstore.embeddings import RUNTIME, SentenceTransformerEmbeddings, get_embedder
+from vectorstore.embeddings import RUNTIMES, SentenceTransformerEmbeddings, get_embedder
 
 LARGEST_REQUEST = 64 * 1024 * 1024
 """Bytes one request may carry."""
@@ -27,10 +27,12 @@ class EmbeddingServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], model: str, threads: int):
+    def __init__(self, address: tuple[str, int], model: str, threads: int, runtime: str = "torch"):
         super().__init__(address, _Handler)
         self.model_name = model
-        self.embedder: SentenceTransformerEmbeddings = get_embedder(model, threads, threads)
+        self.embedder: SentenceTransformerEmbeddings = get_embedder(
+            model, threads, threads, runtime
+        )
         self.lock = threading.Lock()
 
     def embed(self, texts: list[str]) -> list[list[float]]:
@@ -43,7 +45,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         if self.path.rstrip("/") in ("/v1/models", "/models"):
-            model = {"id": self.server.model_name, "object": "model", "runtime": RUNTIME}
+            model = {
+                "id": self.server.model_name,
+                "object": "model",
+                "runtime": self.server.embedder.runtime,
+            }
             self._send(200, {"object": "list", "data": [model]})
         elif self.path.rstrip("/") == "/health":
             self._send(200, {"status": "ok"})
@@ -63,7 +69,7 @@ class _Handler(BaseHTTPRequestHandler):
         data = [{"object": "embedding", "index": i, "embedding": v} for i, v in enumerate(vectors)]
         words = sum(len(str(t).split()) for t in texts)
         self._send(200, {"object": "list", "data": data, "model": self.server.model_name,
-                         "runtime": RUNTIME, "usage": {"prompt_tokens": words, "total_tokens": words}})  # fmt: skip
+                         "runtime": self.server.embedder.runtime, "usage": {"prompt_tokens": words, "total_tokens": words}})  # fmt: skip
 
     def _request(self) -> tuple[dict[str, Any], str]:
         """The JSON body, or why it cannot be served."""
@@ -99,9 +105,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", default="embeddinggemma-300m")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7997)
-    parser.add_argument("--threads", type=int, default=2, help="torch threads (default 2)")
+    parser.add_argument("--threads", type=int, default=2, help="threads (default 2)")
+    parser.add_argument("--runtime", choices=RUNTIMES, default="torch", help="(default torch)")
     args = parser.parse_args(argv)
-    server = EmbeddingServer((args.host, args.port), args.model, args.threads)
+    server = EmbeddingServer((args.host, args.port), args.model, args.threads, args.runtime)
     server.embed(["warm up"])
     print(f"embedding with {args.model} on http://{args.host}:{server.server_port}/v1", flush=True)
     try:

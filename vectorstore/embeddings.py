@@ -20,7 +20,15 @@ from vectorstore.bundled import EMBEDDING_GEMMA, resolve
 from vectorstore.errors import ModelNotFoundError
 
 RUNTIME = "sentence-transformers/torch"
-"""What computes the vectors in process; an index records it (`vector_identity`)."""
+"""What computes the vectors in process by default; an index records any other
+(`identity`)."""
+RUNTIMES = ("torch", "openvino")
+"""The in-process runtimes ASSISTANT_EMBEDDINGS_RUNTIME can name."""
+
+
+def identity(name: str, runtime: str) -> str:
+    """How an index names the vectors of a model made by a runtime (the default: the name)."""
+    return name if runtime == RUNTIME else f"{name}@{runtime}"
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,7 @@ class SentenceTransformerEmbeddings(Embeddings):
     def __init__(self, spec: EmbedderSpec, query_threads: int = 1, document_threads: int = 2):
         self.spec = spec
         self.name = spec.name
+        self.runtime = RUNTIME
         self.query_threads = query_threads
         self.document_threads = document_threads
         self._model: Any = None
@@ -127,9 +136,10 @@ class SentenceTransformerEmbeddings(Embeddings):
 
 @lru_cache(maxsize=4)
 def get_embedder(
-    name: str, query_threads: int = 1, document_threads: int = 2
+    name: str, query_threads: int = 1, document_threads: int = 2, runtime: str = "torch"
 ) -> SentenceTransformerEmbeddings:
-    """The embedder called `name`: bundled name, local folder, or hub model id."""
+    """The embedder called `name`: bundled name, local folder, or hub model id, run by
+    `runtime` (one of RUNTIMES)."""
     spec = BUNDLED.get(name)
     if spec is None:
         path = Path(name).expanduser()
@@ -137,4 +147,12 @@ def get_embedder(
             spec = EmbedderSpec(name=str(path), locate=lambda: str(path))
         else:
             spec = EmbedderSpec(name=name, locate=lambda: name)
+    if runtime == "openvino":
+        from vectorstore.openvino_embeddings import OpenVINOEmbeddings
+
+        return OpenVINOEmbeddings(spec, query_threads, document_threads)
+    if runtime != "torch":
+        raise ModelNotFoundError(
+            f"ASSISTANT_EMBEDDINGS_RUNTIME={runtime}: not a runtime (one of {', '.join(RUNTIMES)})"
+        )
     return SentenceTransformerEmbeddings(spec, query_threads, document_threads)

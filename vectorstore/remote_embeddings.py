@@ -27,7 +27,7 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from vectorstore.embeddings import BUNDLED, RUNTIME, EmbedderSpec, get_embedder, prompted
+from vectorstore.embeddings import BUNDLED, RUNTIME, EmbedderSpec, get_embedder, identity, prompted
 from vectorstore.errors import AssistantError
 from vectorstore.settings import StoreSettings
 
@@ -71,7 +71,7 @@ class RemoteEmbeddings(Embeddings):
                 f"the embeddings servers run different runtimes: {sorted(runtimes)}"
             )
         runtime = runtimes.pop()
-        return self.name if runtime == RUNTIME else f"{self.name}@{runtime}"
+        return identity(self.name, runtime)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_passages(texts, titles=None)
@@ -144,14 +144,32 @@ def embedder_for(settings: StoreSettings) -> Any:
     process."""
     if settings.embeddings_urls:
         return _remote(settings.embedding_model, settings.embeddings_urls)
-    return get_embedder(settings.embedding_model, settings.query_threads, settings.embed_threads)
+    return get_embedder(
+        settings.embedding_model,
+        settings.query_threads,
+        settings.embed_threads,
+        settings.embeddings_runtime,
+    )
 
 
 def vector_identity(settings: StoreSettings) -> str:
     """What the settings' vectors are made by, as the index records it (asks the servers)."""
     if not settings.embeddings_urls:
-        return settings.embedding_model
+        return identity(settings.embedding_model, _in_process_runtime(settings.embeddings_runtime))
     return _remote(settings.embedding_model, settings.embeddings_urls).identity()
+
+
+def _in_process_runtime(runtime: str) -> str:
+    """What a runtime setting makes the vectors with, as an index records it."""
+    if runtime == "openvino":
+        from vectorstore import openvino_embeddings
+
+        return openvino_embeddings.runtime()
+    if runtime != "torch":
+        raise EmbeddingServerError(
+            f"ASSISTANT_EMBEDDINGS_RUNTIME={runtime}: not a runtime (torch or openvino)"
+        )
+    return RUNTIME
 
 
 @lru_cache(maxsize=4)
