@@ -211,7 +211,8 @@ def reingest(folder: FolderSync, primary: bool) -> None:
         folder.start()  # in the background: the sidebar follows it live and can stop it
         st.session_state.upload_notes = []
         st.rerun(scope="app")
-    _show_report(folder)
+    if not folder.syncing:  # while one runs, its progress line stands in for the last report
+        _show_report(folder)
 
 
 def _show_report(folder: Any) -> None:

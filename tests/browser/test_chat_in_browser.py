@@ -185,7 +185,7 @@ def test_nothing_from_a_document_loads_anything_from_outside_the_machine(
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_role("button", name="Re-ingest").click()
     report = sidebar.get_by_test_id("stAlertContentSuccess")
-    expect(report).to_contain_text("1 added", timeout=180_000)
+    expect(report).to_contain_text("1 added, 0 updated, 6 unchanged", timeout=180_000)
     expect(sidebar.get_by_text("![logo](http:").first).to_be_visible()
 
     answer, _ = ask(page, "Who designed the Harbor Town library?")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,16 @@ def start(monkeypatch: pytest.MonkeyPatch, docs: Path, store: Path, **env: str) 
     for name, value in (variables | env).items():
         monkeypatch.setenv(f"ASSISTANT_{name}", value)
     return AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+
+
+def rerun_until(at: AppTest, done: Any, seconds: float = TIMEOUT) -> None:
+    """Run the page again until `done()` (a Re-ingest syncs in the background)."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "the page never showed what was waited for"
+        time.sleep(0.5)
+        at.run()
+        assert not at.exception
 
 
 def component_data(at: AppTest, name: str) -> list[dict[str, Any]]:
@@ -63,6 +74,7 @@ def test_empty_index_and_failed_ingest_are_one_clear_message(
 
     next(b for b in at.sidebar.button if b.label == "Re-ingest").click().run()
     assert not at.exception
+    rerun_until(at, lambda: bool(at.sidebar.warning))  # the sync runs in the background
     assert "1 failed" in at.sidebar.warning[0].value
     assert "error: broken.txt: not a text file" in texts(at)
     assert "collection is empty" in at.main.info[-1].value
