@@ -64,6 +64,10 @@ def test_a_pdf_put_in_the_folder_is_indexed_and_cited_on_its_page(page: Any, app
     sidebar.get_by_text("skipped: no text layer").scroll_into_view_if_needed()
     shot(page, "12-sidebar-pdf-indexed-scan-skipped.png")
     print(f"PDF written → shown as indexed in the sidebar: {seconds:.1f} s")
+    # A question sent while the page is redrawn after a sync can be lost with that run: wait
+    # until no sync runs (the folder settles after the two files) before asking.
+    expect(sidebar.get_by_text("syncing")).to_have_count(0, timeout=SYNC_TIMEOUT)
+    page.wait_for_timeout(2_000)
 
     answer, _ = ask(page, "Who designed the new ferry terminal in Norrvik?")
     markers = [m for m in answer.locator("button.cite").all()
