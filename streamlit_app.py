@@ -190,6 +190,12 @@ def ask(assistant: Assistant, question: str, store: ChatStore, dates: DateFilter
     st.rerun()
 
 
+def keep_question() -> None:
+    """Hold a sent question until a run reaches it: the run it arrives with may be cut short
+    (the sidebar draws the whole page again after a sync), and the next run answers it."""
+    st.session_state.pending = st.session_state.question
+
+
 # -- the page -----------------------------------------------------------------------------------
 def main() -> None:
     # the icon is served by the app itself: a Material icon name would be fetched from Google
@@ -223,10 +229,12 @@ def main() -> None:
                 st.text(message["content"])
 
     ready = bool(docs)
-    question = st.chat_input(
+    st.chat_input(
         "Ask about the articles…" if ready else "Add articles and press Re-ingest first",
         disabled=not ready,
         max_chars=settings.max_question_chars,
+        key="question",
+        on_submit=keep_question,
     )
     if not ready:
         st.info(display.explain(problem or EmptyIndexError()), icon=":material/inbox:")
@@ -237,8 +245,8 @@ def main() -> None:
     except Exception as exc:
         st.error(display.explain(exc), icon=":material/error:")
         return
-    if question:
-        ask(assistant, question, store, dates)
+    if state.get("pending"):
+        ask(assistant, state.pop("pending"), store, dates)
 
 
 main()

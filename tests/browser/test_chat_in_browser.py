@@ -63,7 +63,8 @@ def ask(page: Any, question: str, streaming_shot: str = "") -> tuple[Any, list[s
             if len(partials) == 5 and streaming_shot:
                 shot(page, streaming_shot)
         time.sleep(0.05)
-    raise AssertionError(f"no answer to {question!r} within {ANSWER_TIMEOUT:.0f} s")
+    shown = [m.inner_text()[:200] for m in messages.all()[before:]]
+    raise AssertionError(f"no answer to {question!r} within {ANSWER_TIMEOUT:.0f} s: {shown}")
 
 
 def check_citation(page: Any, app: App, answer: Any, marker: Any, screenshot: str) -> str:

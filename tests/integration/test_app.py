@@ -148,3 +148,18 @@ def test_not_found_answer_looks_different_and_has_no_sources(
     assert at.main.info[0].value == answer.text and at.main.info[0].icon == ":material/search_off:"
     assert not component_data(at, "answer_view")
     assert not [b for b in at.button if unescape(b.label).startswith("[")]
+
+
+def test_a_question_sent_while_the_page_is_redrawn_is_still_answered(
+    monkeypatch: pytest.MonkeyPatch, seeded: tuple[IngestSettings, AssistantSettings]
+) -> None:
+    """The sidebar draws the whole page again when a sync changed the collection since it was
+    drawn; a question that arrives in that very run is answered by the run after it."""
+    ingest_settings, _ = seeded
+    at = start(monkeypatch, ingest_settings.root, ingest_settings.store.path).run()
+    at.session_state["generation"] = -1  # as if a sync had ended since the page was drawn
+    at.chat_input[0].set_value("Who won the 2018 FIFA World Cup?").run()
+    assert not at.exception
+    assert at.session_state["generation"] != -1  # the page was drawn again
+    assert [m["role"] for m in at.session_state["messages"]] == ["user", "assistant"]
+    assert at.session_state["messages"][0]["content"] == "Who won the 2018 FIFA World Cup?"
