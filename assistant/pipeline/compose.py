@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
 
 from assistant.language import LANGUAGES, table
 from assistant.llm import ChatBackend
@@ -138,13 +141,22 @@ class Translator:
         messages = translate_messages(text, language)
         budget = 2 * len(text.split()) + 16
         reply = "".join(self.llm.stream(messages, budget, stop=["\n"]))
-        translated = clean(_LABEL.sub("", reply.strip()))
+        translated = clean(_label(language).sub("", reply.strip()))
         keeps_numbers = numbers(translated) == numbers(text)
         if translated and keeps_numbers and len(translated) <= 3 * len(text) + 20:
             return translated
         return text
 
 
-_NAMES = "|".join(re.escape(t.name) for t in LANGUAGES.values())
-_LABEL = re.compile(rf"^(?:{_NAMES})\s*:\s*", re.IGNORECASE)
-"""A language's name the model puts before its translation ("German: Saxon Garden")."""
+@cache
+def _label(language: str) -> re.Pattern[str]:
+    """A language's name the model puts before its translation ("German: Saxon Garden",
+    "Deutsch: Schweden"): any language's name in English or in its own words, from CLDR."""
+    names = {t.name for t in LANGUAGES.values()}
+    for code in {*LANGUAGES, language}:
+        try:
+            names.add(Locale.parse(code).get_display_name(code) or "")
+        except (ValueError, UnknownLocaleError):
+            continue
+    pattern = "|".join(re.escape(n) for n in sorted(names - {""}, key=len, reverse=True))
+    return re.compile(rf"^(?:{pattern})\s*:\s*", re.IGNORECASE)

@@ -202,6 +202,9 @@ def test_a_translation_that_changes_a_number_is_not_used() -> None:
     assert Translator(Model(""))("Uzbekistan", "da") == "Uzbekistan"
     assert Translator(Model("German: Saxon Garden"))("Sächsischer Garten", "en") == "Saxon Garden"
     assert Translator(Model("Deutschland"))("Germany", "de") == "Deutschland"
+    assert Translator(Model("Deutsch: Schweden"))("Sweden", "de") == "Schweden"
+    assert Translator(Model("español: Suecia"))("Sweden", "es") == "Suecia"
+    assert Translator(Model("Nederlands: Zweden"))("Sweden", "nl") == "Zweden"  # no table: CLDR
 
 
 def test_a_request_for_a_quotation_gets_the_cited_sentence(fake_assistant) -> None:  # type: ignore[no-untyped-def]
