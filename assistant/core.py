@@ -24,6 +24,7 @@ from assistant.budget import Clock, bounded_history, check_length, check_parts
 from assistant.language import not_found_message, question_language
 from assistant.llm import ChatBackend, make_backend
 from assistant.pipeline.addressed import ModelJudge, settle
+from assistant.pipeline.align import Aligner
 from assistant.pipeline.check import Checked, Checker, answer_words
 from assistant.pipeline.compose import Composer, Translator, with_sources
 from assistant.pipeline.conflicts import find_conflicts
@@ -76,7 +77,8 @@ class Assistant:
         self.llm: Any = llm or make_backend(self.settings)
         self.retriever = Reranker(self.searcher, self.settings)
         translator = Translator(self.llm)
-        self.checker = Checker(self.searcher.idf, self.settings.min_support, translator)
+        align = Aligner(self.searcher.embedder.embed_similar, self.settings.min_alignment)
+        self.checker = Checker(self.searcher.idf, self.settings.min_support, translator, align)
         self.composer = Composer(translator)
         self.judge = ModelJudge(self.llm)
 

@@ -77,6 +77,10 @@ class AssistantSettings:
     min_support: float = field(default_factory=lambda: env_float("MIN_SUPPORT", 0.6))
     """Rarity-weighted share of an answer's words its sentence must hold, when it does not
     hold them in order (ASSISTANT_MIN_SUPPORT)."""
+    min_alignment: float = field(default_factory=lambda: env_float("MIN_ALIGNMENT", 0.85))
+    """How alike in meaning (cosine) an answer and a stretch of a sentence in another language
+    must be for that stretch to stand for it, when no translation of it is found there word
+    for word (`assistant.pipeline.align`; ASSISTANT_MIN_ALIGNMENT, above 1 turns it off)."""
     addressed_certain: float = field(default_factory=lambda: env_float("ADDRESSED_CERTAIN", 0.25))
     """A sentence at least this similar to the descriptions of text addressed to an assistant is
     never evidence (ASSISTANT_ADDRESSED_CERTAIN)."""

@@ -62,6 +62,9 @@ class FakeEmbedder:
     def embed_query(self, text: str) -> list[float]:
         return self._vector(text)
 
+    def embed_similar(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
 
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:

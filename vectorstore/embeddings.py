@@ -39,6 +39,8 @@ class EmbedderSpec:
     locate: Callable[[], str]
     query_prompt: str = ""
     document_prompt: str = ""  # may contain {title}
+    similarity_prompt: str = ""
+    """Before texts compared with each other (rather than a query with passages)."""
 
 
 def _minilm_path() -> str:
@@ -57,6 +59,7 @@ BUNDLED = {
         locate=lambda: str(resolve(EMBEDDING_GEMMA)),
         query_prompt="task: search result | query: ",
         document_prompt="title: {title} | text: ",
+        similarity_prompt="task: sentence similarity | query: ",
     ),
     "all-minilm-l6-v2": EmbedderSpec(name="all-minilm-l6-v2", locate=_minilm_path),
 }
@@ -117,6 +120,11 @@ class SentenceTransformerEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode([self.spec.query_prompt + text], self.query_threads, 1)[0]
+
+    def embed_similar(self, texts: list[str]) -> list[list[float]]:
+        """Unit vectors for comparing short texts with each other, in any language."""
+        prompt = self.spec.similarity_prompt
+        return self.encode([prompt + t for t in texts], self.query_threads, 32)
 
     def encode(self, texts: list[str], threads: int, batch_size: int = 16) -> list[list[float]]:
         """Unit vectors of the texts as given (no prompt added)."""

@@ -88,6 +88,10 @@ class RemoteEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return self._embed([self.spec.query_prompt + text])[0]
 
+    def embed_similar(self, texts: list[str]) -> list[list[float]]:
+        """Unit vectors for comparing short texts with each other, in any language."""
+        return self._embed([self.spec.similarity_prompt + t for t in texts])
+
     def _embed(self, texts: list[str]) -> list[list[float]]:
         """One batch, on the next server in turn, tried again elsewhere when a server fails."""
         body = json.dumps({"model": self.name, "input": texts}).encode()

@@ -51,6 +51,8 @@ class Checked:
 
 Translate = Callable[[str, str], str]
 """(text, language) → the text in that language."""
+Align = Callable[[str, Sequence[Evidence]], "tuple[float, Evidence, str] | None"]
+"""(answer, sentences) → (similarity, sentence, its words) meaning the answer (`align.Aligner`)."""
 
 
 class Checker:
@@ -61,10 +63,17 @@ class Checker:
     sentence's language and looked for again (the answer keeps the model's words).
     """
 
-    def __init__(self, idf: Idf, min_support: float = 0.6, translate: Translate | None = None):
+    def __init__(
+        self,
+        idf: Idf,
+        min_support: float = 0.6,
+        translate: Translate | None = None,
+        align: Align | None = None,
+    ):
         self.idf = idf
         self.min_support = min_support
         self.translate = translate
+        self.align = align
 
     def __call__(
         self, draft: str, question: str, evidence: Sequence[Evidence], language: str
@@ -105,6 +114,10 @@ class Checker:
         if not _brings_news(text, question, language):
             return None, ("dropped", 0.0, "only repeats the question")
         found = ground(text, cited, evidence, self.idf, self.min_support)
+        news = _news(text, question, language)
+        if found is None and news != text:  # a sentence restating the question: what it adds
+            found = ground(news, cited, evidence, self.idf, self.min_support)
+            text = news if found is not None else text
         if found is not None:
             score, source = found
             words = locate(text, source)
@@ -112,14 +125,29 @@ class Checker:
                 return None, ("dropped", 0.0, "only repeats the question")
             reason = "in the cited sentence" if source in cited else "citation corrected"
             return Claim(words, source, score, source.language), ("supported", score, reason)
-        found = self._across_languages(text, cited, evidence, language)
-        if found is not None:
-            score, source = found
-            # Its words may be the question's language or, copied, the source's: left open, so
-            # that composing puts them into the question's language either way.
-            claim = Claim(text, source, score, "")
-            return claim, ("supported", score, "found in the source's language")
+        for said in dict.fromkeys((text, news)):
+            found = self._across_languages(said, cited, evidence, language)
+            if found is not None:
+                score, source = found
+                # Its words may be the question's language or, copied, the source's: left open,
+                # so that composing puts them into the question's language either way.
+                claim = Claim(said, source, score, "")
+                return claim, ("supported", score, "found in the source's language")
+        aligned = self._by_meaning(news, cited, evidence, language)
+        if aligned is not None:
+            score, source = aligned
+            return Claim(news, source, score, ""), ("supported", score, "found by its meaning")
         return None, ("unsupported", 0.0, "no source says this")
+
+    def _by_meaning(
+        self, text: str, cited: Sequence[Evidence], evidence: Sequence[Evidence], language: str
+    ) -> tuple[float, Evidence] | None:
+        """The stretch of a sentence in another language that means what the answer says."""
+        if self.align is None:
+            return None
+        mine = [e for e in cited if e.language not in ("", language)]
+        found = self.align(text, mine or [e for e in evidence if e.language not in ("", language)])
+        return None if found is None else found[:2]
 
     def _across_languages(
         self, text: str, cited: Sequence[Evidence], evidence: Sequence[Evidence], language: str
@@ -164,8 +192,26 @@ def clean(text: str) -> str:
 
 def _brings_news(text: str, question: str, language: str) -> bool:
     """Whether the answer says anything the question does not already say."""
-    asked = set(words(question)) | set(tokenize(question, language))
-    return bool(set(words(text)) - asked)
+    return bool(set(words(text)) - _asked(question, language))
+
+
+def _news(text: str, question: str, language: str) -> str:
+    """What an answer adds to the question: its words the question does not hold, in order
+    ("The Pleistocene takes place during the Quaternary period" → "the Quaternary" for "During
+    which period does the Pleistocene take place?"); the answer as written when it adds all."""
+    asked = _asked(question, language)
+    kept = [w for w in _WORD.findall(text) if not _among(w, asked, language)]
+    return text if len(kept) == len(_WORD.findall(text)) else " ".join(kept)
+
+
+def _among(word: str, asked: set[str], language: str) -> bool:
+    """Whether a word is one of the question's, as written or as a stem."""
+    return set(words(word)) <= asked or set(tokenize(word, language)) <= asked
+
+
+def _asked(question: str, language: str) -> set[str]:
+    """The question's words, as written and as stems."""
+    return set(words(question)) | set(tokenize(question, language))
 
 
 def answers(draft: str) -> list[str]:
@@ -173,7 +219,7 @@ def answers(draft: str) -> list[str]:
     line ("63 [3] 70 [4]", "CBS [1] and Politico [3]"); markers opening a line belong to it."""
     out = []
     for line in draft.strip().splitlines():
-        line = line.strip()
+        line = _CUT_MARKER.sub(lambda m: f" [{m.group(1)}]" if m.group(1) else "", line).strip()
         opening = _OPENING_MARKERS.match(line)
         if opening:  # "[2] Uzbekistan" → "Uzbekistan [2]"
             line = f"{line[opening.end() :]} {opening.group(0).strip()}"
@@ -186,6 +232,8 @@ def answers(draft: str) -> list[str]:
     return out
 
 
+_CUT_MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)?[\s,;]*$")
+"""A source number the draft's token budget cut off at the end of a line ("… sind. [1", "… [")."""
 _OPENING_MARKERS = re.compile(r"^(?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+")
 _MARKED = re.compile(r"[^\[\]]*?(?:\[\d+(?:\s*[,;]\s*\d+)*\]\s*)+|[^\[\]]+$")
 _JOINERS = frozenset().union(*(lang.joiners for lang in LANGUAGES.values()))

@@ -34,6 +34,14 @@ def test_an_answer_cited_to_the_wrong_sentence_is_re_cited() -> None:
     assert checked.checks[0].reason == "citation corrected"
 
 
+def test_an_answer_restating_the_question_is_judged_by_what_it_adds() -> None:
+    question = "Which country did the president of Afghanistan escape to?"
+    checked = _check("The president of Afghanistan escaped to Uzbekistan [1]", question)
+    assert [(c.text, c.evidence.n) for c in checked.claims] == [("Uzbekistan", 1)]
+    wrong = _check("The president of Afghanistan escaped to Kazakhstan [1]", question)
+    assert not wrong.claims and wrong.checks[0].verdict == "unsupported"
+
+
 def test_an_answer_no_sentence_holds_is_dropped() -> None:
     for draft in ("Kazakhstan [1]", "7,000 prisoners [2]", "Ghani fled in 2021 [1]"):
         checked = _check(draft)
@@ -104,3 +112,14 @@ def test_an_answer_found_only_across_languages_is_put_into_the_questions_languag
     # Whichever language the model wrote it in, the answer is composed in the question's.
     assert Composer(translate)(checked.claims, question).text == "the post of envoy [1]"
     assert asked[-1] == ("the post of envoy", "en")
+
+
+def test_a_source_number_cut_off_at_the_end_of_the_draft_still_counts() -> None:
+    from assistant.pipeline.check import answers
+
+    assert answers("Uzbekistan [1]\nin 2020 [2") == ["Uzbekistan [1]", "in 2020 [2]"]
+    assert answers("Ghani first fled to Uzbekistan in August. [") == [
+        "Ghani first fled to Uzbekistan in August"
+    ]
+    checked = _check("Ghani first fled to Uzbekistan [")
+    assert [c.evidence.n for c in checked.claims] == [1]
