@@ -142,23 +142,12 @@ class SentenceTransformerEmbeddings(Embeddings):
         return [list(map(float, v)) for v in vectors]
 
 
+@lru_cache(maxsize=4)
 def get_embedder(
-    name: str, query_threads: int = 1, document_threads: int = 2, runtime: str | None = None
+    name: str, query_threads: int = 1, document_threads: int = 2, runtime: str = "torch"
 ) -> SentenceTransformerEmbeddings:
     """The embedder called `name`: bundled name, local folder, or hub model id, run by
-    `runtime` (one of RUNTIMES; by default the one ASSISTANT_EMBEDDINGS_RUNTIME names). One
-    instance per model, threads and runtime."""
-    from vectorstore.settings import StoreSettings
-
-    return _embedder(
-        name, query_threads, document_threads, runtime or StoreSettings().embeddings_runtime
-    )
-
-
-@lru_cache(maxsize=4)
-def _embedder(
-    name: str, query_threads: int, document_threads: int, runtime: str
-) -> SentenceTransformerEmbeddings:
+    `runtime` (one of RUNTIMES)."""
     spec = BUNDLED.get(name)
     if spec is None:
         path = Path(name).expanduser()
