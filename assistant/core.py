@@ -77,7 +77,8 @@ class Assistant:
         self.llm: Any = llm or make_backend(self.settings)
         self.retriever = Reranker(self.searcher, self.settings)
         translator = Translator(self.llm)
-        align = Aligner(self.searcher.embedder.embed_similar, self.settings.min_alignment)
+        embed, least = self.searcher.embedder.embed_similar, self.settings.min_alignment
+        align = Aligner(embed, least) if least <= 1 else None  # above 1: off, nothing embedded
         self.checker = Checker(self.searcher.idf, self.settings.min_support, translator, align)
         self.composer = Composer(translator)
         self.judge = ModelJudge(self.llm)

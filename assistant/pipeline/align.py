@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from assistant.pipeline.grounding import numbers
+from assistant.pipeline.retrieve import cosine
 from assistant.types import Evidence
 
 Embed = Callable[[list[str]], list[list[float]]]
@@ -46,7 +47,7 @@ class Aligner:
         if not candidates or not _WORD.search(text):
             return None
         answer, *vectors = self.embed([text] + [phrase for _, phrase in candidates])
-        scored = [(_dot(answer, v), c) for v, c in zip(vectors, candidates, strict=True)]
+        scored = [(cosine(answer, v), c) for v, c in zip(vectors, candidates, strict=True)]
         best, (sentence, phrase) = max(scored, key=lambda item: item[0])
         return (best, sentence, phrase) if best >= self.min_similarity else None
 
@@ -59,7 +60,3 @@ def phrases(text: str, longest: int) -> list[str]:
         for i in range(len(spans))
         for j in range(i, min(len(spans), i + longest))
     ]
-
-
-def _dot(a: Sequence[float], b: Sequence[float]) -> float:
-    return float(sum(x * y for x, y in zip(a, b, strict=True)))
