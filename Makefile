@@ -22,8 +22,9 @@ $(DEPS): pyproject.toml
 	CMAKE_ARGS="-DLLAVA_BUILD=OFF" $(BIN)/python -m pip install -q -e ".[dev]"
 	rm -f $(VENV)/.deps-* && touch $@
 
-models: $(DEPS)  ## assemble and sha256-check the default models (cached outside the repo)
+models: $(DEPS)  ## assemble and sha256-check the default models, export the embedder to OpenVINO (cached outside the repo)
 	$(BIN)/python -m vectorstore.bundled $(MODELS)
+	$(BIN)/python -m vectorstore.openvino_embeddings
 
 models-all: $(DEPS)  ## also the 0.5B model used in comparisons
 	$(BIN)/python -m vectorstore.bundled $(MODELS) qwen2.5-coder-0.5b-instruct-q4_k_m

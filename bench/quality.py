@@ -106,7 +106,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("relevance alone (no coverage)", "decide", {"MIN_COVERAGE": "1.01"}),
     Variant("relevance 0.3", "decide", {"MIN_RELEVANCE": "0.3"}),
     Variant("no conflicts", "compose", {"CONFLICT_MARGIN": "-1"}),
-    Variant("OpenVINO embedder", "embedder", {"EMBEDDINGS_RUNTIME": "openvino"}),
+    Variant("torch embedder", "embedder", {"EMBEDDINGS_RUNTIME": "torch"}),
 )
 
 

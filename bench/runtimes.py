@@ -5,7 +5,7 @@ into a fresh store, timed from the first file read to the published index, the m
 warmed before the clock starts. Texts are what ingest embeds: every chunk and every sentence.
 The time for 1,000 news-length articles (800 words) is projected from texts per word and texts
 per second. Answer quality with each runtime is measured by `python -m bench quality --variants
-embedder` (docs/EVALUATION.md).
+defaults,embedder` (docs/EVALUATION.md).
 """
 
 from __future__ import annotations
@@ -100,6 +100,6 @@ def render(r: dict[str, Any]) -> str:
         f"documents, {r['words']:,} words, {first['texts']:,} texts: chunks and sentences) "
         "ingested into a fresh store by each runtime (`ASSISTANT_EMBEDDINGS_RUNTIME`), the model "
         "warmed first. The 1,000-article time is projected from texts per word and texts per "
-        "second; answer quality per runtime is in docs/EVALUATION.md (variant *OpenVINO "
-        "embedder*).\n\n" + table(head, rows) + "\n\n" + provenance(r["seconds"])
+        "second; answer quality per runtime is in docs/EVALUATION.md (the defaults against the "
+        "variant *torch embedder*).\n\n" + table(head, rows) + "\n\n" + provenance(r["seconds"])
     )

@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from vectorstore.embeddings import RUNTIMES, SentenceTransformerEmbeddings, get_embedder
+from vectorstore.settings import StoreSettings
 
 LARGEST_REQUEST = 64 * 1024 * 1024
 """Bytes one request may carry."""
@@ -27,7 +28,9 @@ class EmbeddingServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], model: str, threads: int, runtime: str = "torch"):
+    def __init__(
+        self, address: tuple[str, int], model: str, threads: int, runtime: str | None = None
+    ):
         super().__init__(address, _Handler)
         self.model_name = model
         self.embedder: SentenceTransformerEmbeddings = get_embedder(
@@ -106,7 +109,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=7997)
     parser.add_argument("--threads", type=int, default=2, help="threads (default 2)")
-    parser.add_argument("--runtime", choices=RUNTIMES, default="torch", help="(default torch)")
+    default = StoreSettings().embeddings_runtime
+    parser.add_argument(
+        "--runtime", choices=RUNTIMES, default=default, help=f"(default {default}, as in process)"
+    )
     args = parser.parse_args(argv)
     server = EmbeddingServer((args.host, args.port), args.model, args.threads, args.runtime)
     server.embed(["warm up"])

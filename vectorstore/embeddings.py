@@ -142,12 +142,23 @@ class SentenceTransformerEmbeddings(Embeddings):
         return [list(map(float, v)) for v in vectors]
 
 
-@lru_cache(maxsize=4)
 def get_embedder(
-    name: str, query_threads: int = 1, document_threads: int = 2, runtime: str = "torch"
+    name: str, query_threads: int = 1, document_threads: int = 2, runtime: str | None = None
 ) -> SentenceTransformerEmbeddings:
     """The embedder called `name`: bundled name, local folder, or hub model id, run by
-    `runtime` (one of RUNTIMES)."""
+    `runtime` (one of RUNTIMES; by default the one ASSISTANT_EMBEDDINGS_RUNTIME names). One
+    instance per model, threads and runtime."""
+    from vectorstore.settings import StoreSettings
+
+    return _embedder(
+        name, query_threads, document_threads, runtime or StoreSettings().embeddings_runtime
+    )
+
+
+@lru_cache(maxsize=4)
+def _embedder(
+    name: str, query_threads: int, document_threads: int, runtime: str
+) -> SentenceTransformerEmbeddings:
     spec = BUNDLED.get(name)
     if spec is None:
         path = Path(name).expanduser()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ MOST_PADDING = 256
 for EmbeddingGemma) a padding position sees no token at all and turns NaN in bfloat16."""
 
 
+@lru_cache(maxsize=1)
 def precision() -> str:
     """'bf16' where the processor computes in bfloat16, else 'f32'."""
     try:
@@ -172,3 +174,20 @@ def _convert(model: Any, target: Path) -> None:
     ov.save_model(converted, partial, compress_to_fp16=False)
     partial.with_suffix(".bin").replace(target.with_suffix(".bin"))
     partial.replace(target)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m vectorstore.openvino_embeddings [MODEL]`: export the model now (make setup
+    does), so that the first ingest does not wait for it."""
+    import sys
+
+    from vectorstore.embeddings import get_embedder
+
+    args = sys.argv[1:] if argv is None else argv
+    embedder = get_embedder(args[0] if args else "embeddinggemma-300m", runtime="openvino")
+    print(f"{embedder.name}: {runtime()}, {embedder.dimension} dimensions, IR in {CACHE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

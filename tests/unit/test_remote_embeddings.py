@@ -148,7 +148,7 @@ def test_the_identity_names_the_runtime_unless_it_is_the_in_process_one(serve: A
 
 def test_settings_choose_the_servers_and_name_the_index(serve: Any) -> None:
     onnx = serve(runtime="onnx-int8", model="embeddinggemma-300m")
-    local = replace(StoreSettings(), embeddings_url="")
+    local = replace(StoreSettings(), embeddings_url="", embeddings_runtime="torch")
     remote = replace(local, embeddings_url=f" {onnx.url} , ")
     assert remote.embeddings_urls == (onnx.url,)
     assert vector_identity(local) == "embeddinggemma-300m"
