@@ -2,7 +2,8 @@
 ingest can use other machines: `vectorstore.embedding_server` serving the bundled model, or any
 server of the same model (infinity-emb, vLLM, …).
 
-Several addresses, comma-separated, take batches in turn; a batch that fails for want of a server
+Several addresses, comma-separated, take batches in turn, one batch in flight per address at
+a time (so N machines embed N batches at once); a batch that fails for want of a server
 (no connection, a timeout, a 5xx answer) is sent again to the next one after a pause that doubles,
 and only when every try has failed is embedding stopped with one line naming the last error. The
 model's prompts are added here, as in process, and vectors are normalised here, so a server of
@@ -22,6 +23,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -80,10 +82,12 @@ class RemoteEmbeddings(Embeddings):
         self, texts: Sequence[str], titles: Sequence[str] | None, batch_size: int = 16
     ) -> list[list[float]]:
         texts = prompted(self.spec, texts, titles)
-        vectors: list[list[float]] = []
-        for start in range(0, len(texts), max(1, batch_size)):
-            vectors += self._embed(list(texts[start : start + batch_size]))
-        return vectors
+        size = max(1, batch_size)
+        batches = [texts[start : start + size] for start in range(0, len(texts), size)]
+        if len(self.urls) == 1 or len(batches) == 1:
+            return [v for batch in batches for v in self._embed(batch)]
+        with ThreadPoolExecutor(max_workers=len(self.urls)) as pool:
+            return [v for vectors in pool.map(self._embed, batches) for v in vectors]
 
     def embed_query(self, text: str) -> list[float]:
         return self._embed([self.spec.query_prompt + text])[0]

@@ -28,10 +28,17 @@ from vectorstore.settings import StoreSettings
 class Fake(ThreadingHTTPServer):
     """Answers with a vector per text ([length, 0, 0], unnormalised), or fails as told."""
 
-    def __init__(self, status: int = 200, runtime: str | None = RUNTIME, model: str = "m"):
+    def __init__(
+        self,
+        status: int = 200,
+        runtime: str | None = RUNTIME,
+        model: str = "m",
+        meet: threading.Barrier | None = None,
+    ):
         super().__init__(("127.0.0.1", 0), _Handler)
-        self.status, self.runtime, self.model = status, runtime, model
+        self.status, self.runtime, self.model, self.meet = status, runtime, model, meet
         self.seen: list[list[str]] = []
+        self.met: list[bool] = []
 
     @property
     def url(self) -> str:
@@ -50,6 +57,11 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         texts = json.loads(self.rfile.read(int(self.headers["Content-Length"])))["input"]
         self.server.seen.append(texts)
+        if self.server.meet:  # did another server have a request in flight at the same time?
+            try:
+                self.server.met.append(self.server.meet.wait() >= 0)
+            except threading.BrokenBarrierError:
+                self.server.met.append(False)
         if self.server.status != 200:
             self._send(self.server.status, {"error": {"message": "no"}})
             return
@@ -99,7 +111,15 @@ def test_batches_go_to_the_servers_in_turn_and_come_back_as_unit_vectors(serve: 
     embedder = RemoteEmbeddings("m", [a.url, b.url])
     vectors = embedder.embed_passages(["one", "three", "x", "yy"], None, batch_size=1)
     assert vectors == [[1.0, 0.0, 0.0]] * 4
-    assert a.seen == [["one"], ["x"]] and b.seen == [["three"], ["yy"]]
+    assert len(a.seen) == len(b.seen) == 2
+    assert sorted(a.seen + b.seen) == [["one"], ["three"], ["x"], ["yy"]]
+
+
+def test_each_server_embeds_a_batch_at_the_same_time(serve: Any) -> None:
+    meet = threading.Barrier(2, timeout=3)
+    a, b = serve(meet=meet), serve(meet=meet)
+    RemoteEmbeddings("m", [a.url, b.url]).embed_passages(["one", "two"], None, batch_size=1)
+    assert a.met == b.met == [True]
 
 
 def test_the_bundled_models_prompts_are_added_by_the_client(serve: Any) -> None:
