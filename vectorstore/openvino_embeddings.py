@@ -22,7 +22,8 @@ from vectorstore.errors import ModelNotFoundError
 
 CACHE = Path(os.environ.get("ASSISTANT_OPENVINO_CACHE", "~/.cache/seed-assistant/openvino"))
 LONGEST = 2048
-"""Tokens kept of a text, as in the sentence-transformers model's own setting."""
+"""Tokens kept of a text at most; a model whose own setting is shorter keeps fewer
+(`longest`)."""
 MOST_PADDING = 256
 """Padding tokens a text may get in a batch. Beyond the model's attention window (512 tokens
 for EmbeddingGemma) a padding position sees no token at all and turns NaN in bfloat16."""
@@ -54,6 +55,7 @@ class OpenVINOEmbeddings(SentenceTransformerEmbeddings):
         self.runtime = runtime()
         self._compiled: dict[int, Any] = {}
         self._tokenizer: Any = None
+        self._longest = LONGEST
         self._ir_lock = threading.Lock()
 
     @property
@@ -66,7 +68,7 @@ class OpenVINOEmbeddings(SentenceTransformerEmbeddings):
         import numpy as np
 
         compiled = self._model_for(max(1, threads))
-        ids = self._tokenizer(texts, truncation=True, max_length=LONGEST)["input_ids"]
+        ids = self._tokenizer(texts, truncation=True, max_length=self._longest)["input_ids"]
         vectors: list[list[float]] = [[] for _ in texts]
         for picked in _batches([len(i) for i in ids], max(1, batch_size), MOST_PADDING):
             longest = max(len(ids[i]) for i in picked)
@@ -95,6 +97,9 @@ class OpenVINOEmbeddings(SentenceTransformerEmbeddings):
                     "INFERENCE_PRECISION_HINT": precision(),
                     "INFERENCE_NUM_THREADS": threads,
                     "PERFORMANCE_HINT": "LATENCY",
+                    # Pinned threads of two processes (two embeddings servers, or ingest
+                    # beside the app) land on the same cores and take turns: 2x slower.
+                    "ENABLE_CPU_PINNING": False,
                 }
                 self._compiled[threads] = ov.Core().compile_model(ir, "CPU", config)
             return self._compiled[threads]
@@ -107,8 +112,9 @@ class OpenVINOEmbeddings(SentenceTransformerEmbeddings):
             from transformers import AutoTokenizer
 
             self._tokenizer = AutoTokenizer.from_pretrained(location)
+            self._longest = longest(location)
         if not target.exists():
-            _convert(self.model, target)
+            _convert(self.model, target, self._longest)
             self._model = None  # the torch weights are not needed once converted
         return target
 
@@ -127,6 +133,19 @@ def _batches(lengths: list[int], size: int, most_padding: int) -> list[list[int]
     return batches
 
 
+def longest(folder: Path) -> int:
+    """Tokens the model reads of a text: its sentence-transformers `max_seq_length` (as torch
+    truncates), at most LONGEST."""
+    import json
+
+    config = folder / "sentence_bert_config.json"
+    if config.exists():
+        own = json.loads(config.read_text(encoding="utf-8")).get("max_seq_length")
+        if isinstance(own, int) and own > 1:
+            return min(own, LONGEST)
+    return LONGEST
+
+
 def _fingerprint(folder: Path) -> str:
     """Names, sizes and modification times of the model's files: a changed model differs."""
     digest = hashlib.sha256()
@@ -137,7 +156,7 @@ def _fingerprint(folder: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def _convert(model: Any, target: Path) -> None:
+def _convert(model: Any, target: Path, most_tokens: int) -> None:
     """Convert a SentenceTransformer (every module) to OpenVINO IR at `target`, atomically."""
     import openvino as ov
     import torch
@@ -164,7 +183,7 @@ def _convert(model: Any, target: Path) -> None:
     example = model.tokenizer(["an example", "a second, longer example"], padding=True)
     inputs = tuple(torch.tensor(example[k]) for k in ("input_ids", "attention_mask"))
     batch = torch.export.Dim("batch", min=1, max=4096)
-    tokens = torch.export.Dim("tokens", min=2, max=LONGEST)
+    tokens = torch.export.Dim("tokens", min=2, max=most_tokens)
     shapes = {"input_ids": {0: batch, 1: tokens}, "attention_mask": {0: batch, 1: tokens}}
     with torch.no_grad():
         exported = torch.export.export(Whole().eval(), inputs, dynamic_shapes=shapes)
