@@ -22,8 +22,22 @@ from vectorstore.errors import ModelNotFoundError
 RUNTIME = "sentence-transformers/torch"
 """What computes the vectors in process by default; an index records any other
 (`identity`)."""
-RUNTIMES = ("torch", "openvino")
-"""The in-process runtimes ASSISTANT_EMBEDDINGS_RUNTIME can name."""
+RUNTIMES = ("auto", "torch", "openvino")
+"""The in-process runtimes ASSISTANT_EMBEDDINGS_RUNTIME can name (`chosen_runtime`)."""
+
+
+def chosen_runtime(setting: str) -> str:
+    """The runtime a setting runs: 'auto' takes openvino where the processor computes in
+    bfloat16 (about 4x torch's ingest speed, docs/BENCHMARKS.md) and torch elsewhere (openvino
+    in float32 measured 1.04x: not worth a second copy of the model)."""
+    if setting != "auto":
+        return setting
+    from vectorstore.openvino_embeddings import precision
+
+    try:
+        return "openvino" if precision() == "bf16" else "torch"
+    except ModelNotFoundError:
+        return "torch"
 
 
 def identity(name: str, runtime: str) -> str:
@@ -150,9 +164,8 @@ def get_embedder(
     instance per model, threads and runtime."""
     from vectorstore.settings import StoreSettings
 
-    return _embedder(
-        name, query_threads, document_threads, runtime or StoreSettings().embeddings_runtime
-    )
+    setting = runtime or StoreSettings().embeddings_runtime
+    return _embedder(name, query_threads, document_threads, chosen_runtime(setting))
 
 
 @lru_cache(maxsize=4)

@@ -29,7 +29,15 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from vectorstore.embeddings import BUNDLED, RUNTIME, EmbedderSpec, get_embedder, identity, prompted
+from vectorstore.embeddings import (
+    BUNDLED,
+    RUNTIME,
+    EmbedderSpec,
+    chosen_runtime,
+    get_embedder,
+    identity,
+    prompted,
+)
 from vectorstore.errors import AssistantError
 from vectorstore.settings import StoreSettings
 
@@ -169,13 +177,14 @@ def vector_identity(settings: StoreSettings) -> str:
 
 def _in_process_runtime(runtime: str) -> str:
     """What a runtime setting makes the vectors with, as an index records it."""
+    runtime = chosen_runtime(runtime)
     if runtime == "openvino":
         from vectorstore import openvino_embeddings
 
         return openvino_embeddings.runtime()
     if runtime != "torch":
         raise EmbeddingServerError(
-            f"ASSISTANT_EMBEDDINGS_RUNTIME={runtime}: not a runtime (torch or openvino)"
+            f"ASSISTANT_EMBEDDINGS_RUNTIME={runtime}: not a runtime (auto, torch or openvino)"
         )
     return RUNTIME
 

@@ -54,12 +54,11 @@ class StoreSettings:
     embeddings_url: str = field(default_factory=lambda: env_str("EMBEDDINGS_URL", ""))
     """OpenAI-compatible embeddings servers (http://host:7997/v1, several comma-separated) to
     embed on instead of in process (ASSISTANT_EMBEDDINGS_URL; `vectorstore.remote_embeddings`)."""
-    embeddings_runtime: str = field(
-        default_factory=lambda: env_str("EMBEDDINGS_RUNTIME", "openvino")
-    )
-    """What runs the embedding model in process: openvino (`vectorstore.openvino_embeddings`,
-    about 4x faster, the same vectors) or torch (sentence-transformers)
-    (ASSISTANT_EMBEDDINGS_RUNTIME)."""
+    embeddings_runtime: str = field(default_factory=lambda: env_str("EMBEDDINGS_RUNTIME", "auto"))
+    """What runs the embedding model in process (ASSISTANT_EMBEDDINGS_RUNTIME): openvino
+    (`vectorstore.openvino_embeddings`, the same vectors), torch (sentence-transformers), or
+    auto: openvino where the processor computes in bfloat16 (about 4x torch's speed there),
+    else torch (openvino in float32 measured no faster)."""
     embed_threads: int = field(default_factory=lambda: env_int("EMBED_THREADS", 2))
     """Torch threads for embedding documents at ingest (ASSISTANT_EMBED_THREADS)."""
     query_threads: int = field(default_factory=lambda: env_int("QUERY_THREADS", 1))

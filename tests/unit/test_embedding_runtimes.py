@@ -1,15 +1,20 @@
-"""Choosing what runs the embedder: the index name records the runtime, an unknown runtime is one
-clear error, and the OpenVINO runtime's batches keep texts of about the same length together."""
+"""Choosing what runs the embedder: `auto` takes OpenVINO only where the processor computes in
+bfloat16, the index name records the runtime, an unknown runtime is one clear error, the
+OpenVINO runtime's batches keep texts of about the same length together, and a model reads no
+more tokens than its own setting allows."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from vectorstore.embeddings import RUNTIME, identity
-from vectorstore.errors import AssistantError
-from vectorstore.openvino_embeddings import _batches, runtime
+from vectorstore import openvino_embeddings
+from vectorstore.embeddings import RUNTIME, chosen_runtime, identity
+from vectorstore.errors import AssistantError, ModelNotFoundError
+from vectorstore.openvino_embeddings import LONGEST, _batches, longest, runtime
 from vectorstore.remote_embeddings import vector_identity
 from vectorstore.settings import StoreSettings
 
@@ -39,3 +44,27 @@ def test_batches_group_texts_of_about_the_same_length() -> None:
         assert max(sizes) - min(sizes) <= 256
     assert [lengths[i] for i in batches[0]] == [12, 13, 14]
     assert _batches([], 16, 256) == []
+
+
+@pytest.mark.parametrize(
+    ("precision", "chosen"), [("bf16", "openvino"), ("f32", "torch"), (None, "torch")]
+)
+def test_auto_runs_openvino_only_where_the_processor_computes_in_bfloat16(
+    monkeypatch: pytest.MonkeyPatch, precision: str | None, chosen: str
+) -> None:
+    def measured() -> str:
+        if precision is None:
+            raise ModelNotFoundError("no openvino package")
+        return precision
+
+    monkeypatch.setattr(openvino_embeddings, "precision", measured)
+    assert chosen_runtime("auto") == chosen
+    assert chosen_runtime("torch") == "torch" and chosen_runtime("openvino") == "openvino"
+
+
+def test_a_model_reads_no_more_tokens_than_its_own_setting(tmp_path: Path) -> None:
+    assert longest(tmp_path) == LONGEST
+    (tmp_path / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": 256}))
+    assert longest(tmp_path) == 256
+    (tmp_path / "sentence_bert_config.json").write_text(json.dumps({"max_seq_length": 8192}))
+    assert longest(tmp_path) == LONGEST
