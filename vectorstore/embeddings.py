@@ -27,17 +27,18 @@ RUNTIMES = ("auto", "torch", "openvino")
 
 
 def chosen_runtime(setting: str) -> str:
-    """The runtime a setting runs: 'auto' takes openvino where the processor computes in
-    bfloat16 (about 4x torch's ingest speed, docs/BENCHMARKS.md) and torch elsewhere (openvino
-    in float32 measured 1.04x: not worth a second copy of the model)."""
+    """The runtime a setting runs: 'auto' takes openvino where its package loads (3.9x torch's
+    ingest speed in bfloat16, 1.2x in float32 on a processor without it; docs/BENCHMARKS.md),
+    else torch."""
     if setting != "auto":
         return setting
     from vectorstore.openvino_embeddings import precision
 
     try:
-        return "openvino" if precision() == "bf16" else "torch"
+        precision()
     except ModelNotFoundError:
         return "torch"
+    return "openvino"
 
 
 def identity(name: str, runtime: str) -> str:

@@ -56,9 +56,8 @@ class StoreSettings:
     embed on instead of in process (ASSISTANT_EMBEDDINGS_URL; `vectorstore.remote_embeddings`)."""
     embeddings_runtime: str = field(default_factory=lambda: env_str("EMBEDDINGS_RUNTIME", "auto"))
     """What runs the embedding model in process (ASSISTANT_EMBEDDINGS_RUNTIME): openvino
-    (`vectorstore.openvino_embeddings`, the same vectors), torch (sentence-transformers), or
-    auto: openvino where the processor computes in bfloat16 (about 4x torch's speed there),
-    else torch (openvino in float32 measured no faster)."""
+    (`vectorstore.openvino_embeddings`, the same vectors, faster), torch (sentence-transformers),
+    or auto: openvino where its package loads, else torch."""
     embed_threads: int = field(default_factory=lambda: env_int("EMBED_THREADS", 2))
     """Torch threads for embedding documents at ingest (ASSISTANT_EMBED_THREADS)."""
     query_threads: int = field(default_factory=lambda: env_int("QUERY_THREADS", 1))

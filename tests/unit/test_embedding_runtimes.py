@@ -1,5 +1,4 @@
-"""Choosing what runs the embedder: `auto` takes OpenVINO only where the processor computes in
-bfloat16, the index name records the runtime, an unknown runtime is one clear error, the
+"""Choosing what runs the embedder: `auto` takes OpenVINO where its package loads, the index name records the runtime, an unknown runtime is one clear error, the
 OpenVINO runtime's batches keep texts of about the same length together, and a model reads no
 more tokens than its own setting allows."""
 
@@ -47,9 +46,9 @@ def test_batches_group_texts_of_about_the_same_length() -> None:
 
 
 @pytest.mark.parametrize(
-    ("precision", "chosen"), [("bf16", "openvino"), ("f32", "torch"), (None, "torch")]
+    ("precision", "chosen"), [("bf16", "openvino"), ("f32", "openvino"), (None, "torch")]
 )
-def test_auto_runs_openvino_only_where_the_processor_computes_in_bfloat16(
+def test_auto_runs_openvino_where_it_loads_and_torch_elsewhere(
     monkeypatch: pytest.MonkeyPatch, precision: str | None, chosen: str
 ) -> None:
     def measured() -> str:
