@@ -17,7 +17,7 @@ from typing import Any
 from bench.common import RESULTS, fmt, provenance, save_json, table, write_section
 from ingest import ingest
 from ingest.settings import IngestSettings
-from vectorstore.embeddings import get_embedder
+from vectorstore.embeddings import chosen_runtime, get_embedder
 from vectorstore.settings import PROJECT_ROOT, StoreSettings
 
 SEEDS = PROJECT_ROOT / "seeds"
@@ -102,7 +102,7 @@ def run() -> dict[str, Any]:
     n, chars = len(recorder.texts), sum(len(t) for t in recorder.texts)
     result = {
         "embedding_model": store_settings.embedding_model,
-        "runtime": store_settings.embeddings_runtime,
+        "runtime": chosen_runtime(store_settings.embeddings_runtime),
         "documents": len(report.added),
         "texts": n,
         "chunks": report.chunks_embedded,

@@ -6,12 +6,23 @@ warmed before the clock starts. Texts are what ingest embeds: every chunk and ev
 The time for 1,000 news-length articles (800 words) is projected from texts per word and texts
 per second. Answer quality with each runtime is measured by `python -m bench quality --variants
 defaults,embedder` (docs/EVALUATION.md).
+
+The same folder is then ingested through 1 and 2 embeddings servers on this machine
+(`python -m vectorstore.embedding_server`, ASSISTANT_EMBEDDINGS_URL), the machine's cores shared
+among them: this shows the path to more machines (each server is a machine's worth of encoder),
+not a speed-up on one machine.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
 import time
+import urllib.request
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -20,14 +31,15 @@ from bench.common import RESULTS, fmt, provenance, save_json, table, write_secti
 from bench.quality import XQUAD
 from ingest import ingest
 from ingest.settings import IngestSettings
-from vectorstore.embeddings import get_embedder
-from vectorstore.remote_embeddings import vector_identity
+from vectorstore.remote_embeddings import embedder_for, vector_identity
 from vectorstore.settings import PROJECT_ROOT, StoreSettings
 
 SEEDS = PROJECT_ROOT / "seeds"
 WIKIPEDIA_ARTICLES = 4
 NEWS_WORDS = 800
 RUNTIMES = ("torch", "openvino")
+SERVERS = (1, 2)
+"""Embeddings servers on this machine for the scale-out rows; its cores are split among them."""
 
 
 def _folder() -> Path:
@@ -41,15 +53,15 @@ def _folder() -> Path:
     return folder
 
 
-def _measure(runtime: str, folder: Path) -> dict[str, Any]:
+def _measure(runtime: str, folder: Path, urls: tuple[str, ...] = ()) -> dict[str, Any]:
     store = replace(
-        StoreSettings(), path=RESULTS / "runtimes-store", chroma_url="", embeddings_runtime=runtime
-    )
+        StoreSettings(), path=RESULTS / "runtimes-store", chroma_url="", embeddings_runtime=runtime,
+        embeddings_url=",".join(urls),
+    )  # fmt: skip
     shutil.rmtree(store.path, ignore_errors=True)
-    embedder = get_embedder(
-        store.embedding_model, store.query_threads, store.embed_threads, runtime
-    )
-    embedder.embed_passages(["warm up the model before the clock starts"], ["none"], 16)
+    embedder = embedder_for(store)
+    embedder.embed_passages(["warm up the model before the clock starts"] * len(urls or "1"),
+                            ["none"] * len(urls or "1"), 1)  # fmt: skip
     clock = time.perf_counter()
     report = ingest(IngestSettings(root=folder, store=store), embedder=embedder)
     seconds = time.perf_counter() - clock
@@ -58,7 +70,7 @@ def _measure(runtime: str, folder: Path) -> dict[str, Any]:
     shutil.rmtree(store.path, ignore_errors=True)
     texts = report.chunks_embedded + report.sentences_embedded
     return {
-        "runtime": runtime,
+        "runtime": f"{len(urls)} server{'s' if len(urls) > 1 else ''}" if urls else runtime,
         "identity": vector_identity(store),
         "documents": len(report.added),
         "texts": texts,
@@ -68,11 +80,51 @@ def _measure(runtime: str, folder: Path) -> dict[str, Any]:
     }
 
 
+def _through_servers(count: int, folder: Path) -> dict[str, Any]:
+    """The folder ingested through `count` servers of the default runtime started here."""
+    threads = max(1, (os.cpu_count() or 2) // count)
+    servers = [_start_server(threads) for _ in range(count)]
+    try:
+        row = _measure(StoreSettings().embeddings_runtime, folder, tuple(u for _, u in servers))
+    finally:
+        for process, _ in servers:
+            _stop(process)
+    row["threads_each"] = threads
+    return row
+
+
+def _start_server(threads: int) -> tuple[subprocess.Popen[bytes], str]:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    command = [sys.executable, "-m", "vectorstore.embedding_server", "--port", str(port),
+               "--threads", str(threads)]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/models", timeout=2):
+                return process, url
+        except OSError:
+            time.sleep(0.5)
+    _stop(process)
+    raise RuntimeError(f"the embeddings server on port {port} did not start")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
 def run() -> dict[str, Any]:
     started = time.perf_counter()
     folder = _folder()
     words = sum(len(p.read_text("utf-8").split()) for p in folder.iterdir())
     rows = [_measure(runtime, folder) for runtime in RUNTIMES]
+    for servers in SERVERS:
+        rows.append(_through_servers(servers, folder))
     for row in rows:
         per_article = row["texts"] / words * NEWS_WORDS
         row["thousand_articles_min"] = 1000 * per_article / row["texts_per_s"] / 60
@@ -87,7 +139,7 @@ def run() -> dict[str, Any]:
 def render(r: dict[str, Any]) -> str:
     first = r["rows"][0]
     rows = [
-        [f"`{x['runtime']}` ({x['identity']})", fmt(x["seconds"], 1, " s"),
+        [_label(x), fmt(x["seconds"], 1, " s"),
          fmt(x["texts_per_s"], 1), fmt(x["articles_per_min"], 1),
          fmt(x["thousand_articles_min"], 0, " min"), f"**{x['speedup']:.2f}×**"]
         for x in r["rows"]
@@ -101,5 +153,18 @@ def render(r: dict[str, Any]) -> str:
         "ingested into a fresh store by each runtime (`ASSISTANT_EMBEDDINGS_RUNTIME`), the model "
         "warmed first. The 1,000-article time is projected from texts per word and texts per "
         "second; answer quality per runtime is in docs/EVALUATION.md (the defaults against the "
-        "variant *torch embedder*).\n\n" + table(head, rows) + "\n\n" + provenance(r["seconds"])
+        "variant *torch embedder*). The server rows ingest through embeddings servers started "
+        "on this machine (`ASSISTANT_EMBEDDINGS_URL`), its cores split among them: they show "
+        "that batches spread over several servers (one in flight per server), the path to "
+        "more machines, not a gain on one machine.\n\n"
+        + table(head, rows)
+        + "\n\n"
+        + provenance(r["seconds"])
     )
+
+
+def _label(row: dict[str, Any]) -> str:
+    if "threads_each" in row:
+        threads = row["threads_each"]
+        return f"{row['runtime']}, {threads} thread{'s' if threads > 1 else ''} each ({row['identity']})"
+    return f"`{row['runtime']}` ({row['identity']})"
