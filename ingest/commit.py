@@ -110,7 +110,7 @@ def commit(store: Store, docs: Sequence[Prepared]) -> None:
     )
     store.add_chunks(
         [c for d in docs for c in d.chunks],
-        [d.vectors[("chunk", i)] for d in docs for i in range(len(d.chunks))],
+        [d.chunk_vector(i) for d in docs for i in range(len(d.chunks))],
     )
     faults.reached("chunks-written")
     store.put_documents([d.record for d in docs])

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,9 @@ class Prepared:
     replaces: bool = False
     warnings: tuple[str, ...] = ()
     """Lines about what reading changed (the document is still ingested)."""
+    pooled: bool = False
+    """Chunk vectors are the mean of their sentences' vectors instead of an encoder pass of
+    their own (ASSISTANT_CHUNK_VECTORS=pooled)."""
 
     @property
     def source(self) -> str:
@@ -38,14 +42,26 @@ class Prepared:
 
     @property
     def texts(self) -> list[tuple[tuple[str, int], str]]:
-        """What to embed: every chunk, and every distinct sentence (for evidence selection)."""
-        return [(("chunk", i), c.text) for i, c in enumerate(self.chunks)] + [
+        """What to embed: every chunk (unless pooled), and every distinct sentence (for
+        evidence selection)."""
+        chunks = [] if self.pooled else [(("chunk", i), c.text) for i, c in enumerate(self.chunks)]
+        return chunks + [
             (("sentence", i), self.text[s:e]) for i, (s, e) in enumerate(self.sentences)
         ]
 
     @property
     def complete(self) -> bool:
-        return len(self.vectors) == len(self.chunks) + len(self.sentences)
+        return len(self.vectors) == len(self.texts)
+
+    def chunk_vector(self, i: int) -> list[float]:
+        """The chunk's own vector, or when pooled the unit mean of its sentences' vectors."""
+        if not self.pooled:
+            return self.vectors[("chunk", i)]
+        index = {span: n for n, span in enumerate(self.sentences)}
+        rows = [self.vectors[("sentence", index[span])] for span in self.chunks[i].sentences]
+        mean = [sum(column) / len(rows) for column in zip(*rows, strict=True)]
+        norm = math.sqrt(sum(x * x for x in mean)) or 1.0
+        return [x / norm for x in mean]
 
     def sentence_ids(self) -> list[str]:
         return [sentence_id(self.source, self.record.doc_hash, s) for s in self.sentences]
@@ -146,6 +162,7 @@ def prepare(file: SourceFile, settings: IngestSettings) -> Prepared:
         chunks=records,
         sentences=sentences,
         warnings=loaded.warnings,
+        pooled=store.chunk_vectors == "pooled",
     )
 
 

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vectorstore.errors import AssistantError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CHUNKER_VERSION = "sentences-v4"
 
@@ -68,6 +70,10 @@ class StoreSettings:
     """Longest chunk in characters; chunks hold whole sentences (ASSISTANT_CHUNK_CHARS)."""
     chunk_overlap: int = field(default_factory=lambda: env_int("CHUNK_OVERLAP", 1))
     """Sentences shared by neighbouring chunks (ASSISTANT_CHUNK_OVERLAP)."""
+    chunk_vectors: str = field(default_factory=lambda: env_str("CHUNK_VECTORS", "encoded"))
+    """How a chunk gets its vector (ASSISTANT_CHUNK_VECTORS): encoded (an encoder pass of its
+    own) or pooled (the mean of its sentences' vectors: about 40 % fewer tokens to encode,
+    recall@5 0.004 to 0.025 lower on the development corpora; docs/BENCHMARKS.md)."""
 
     @property
     def embeddings_urls(self) -> tuple[str, ...]:
@@ -76,5 +82,11 @@ class StoreSettings:
 
     @property
     def chunking(self) -> str:
-        """The chunking recorded with the index; a change means a rebuild."""
-        return f"{CHUNKER_VERSION}:{self.chunk_chars}:{self.chunk_overlap}"
+        """The chunking recorded with the index; a change means a rebuild. Pooled chunk vectors
+        are not the encoded ones, so they make an index of their own."""
+        if self.chunk_vectors not in ("encoded", "pooled"):
+            raise AssistantError(
+                f"ASSISTANT_CHUNK_VECTORS={self.chunk_vectors}: not a choice (encoded or pooled)"
+            )
+        pooled = ":pooled" if self.chunk_vectors == "pooled" else ""
+        return f"{CHUNKER_VERSION}:{self.chunk_chars}:{self.chunk_overlap}{pooled}"
