@@ -40,7 +40,9 @@ XQUAD = Path(
 LEFT_OUT = ("xq_17_ctenophora", "xq_19_packet_switching", "xq_25_genghis_khan",
             "xq_45_united_methodist_church")  # fmt: skip
 """The articles each xquad collection lacks: their questions are the unanswerable ones."""
-INDEX_SETTINGS = ("EMBEDDING_MODEL", "EMBEDDINGS_RUNTIME", "CHUNK_CHARS", "CHUNK_OVERLAP")
+INDEX_SETTINGS = (
+    "EMBEDDING_MODEL", "EMBEDDINGS_RUNTIME", "CHUNK_CHARS", "CHUNK_OVERLAP", "CHUNK_VECTORS"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,7 @@ VARIANTS: tuple[Variant, ...] = (
     Variant("relevance 0.3", "decide", {"MIN_RELEVANCE": "0.3"}),
     Variant("no conflicts", "compose", {"CONFLICT_MARGIN": "-1"}),
     Variant("torch embedder", "embedder", {"EMBEDDINGS_RUNTIME": "torch"}),
+    Variant("pooled chunk vectors", "embedder", {"CHUNK_VECTORS": "pooled"}),
 )
 
 
