@@ -9,7 +9,6 @@ fresh process (the same models loaded and the same question answered, without a 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,7 +17,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from bench.common import fmt, provenance, save_json, table, write_section
+from bench.common import fmt, free_port, provenance, save_json, stop, table, write_section
 from vectorstore.settings import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -31,14 +30,8 @@ TIMEOUT_S = 240.0
 MINIMAL_APP = 'import streamlit as st\n\nst.title("Ask the articles")\n'
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _serve(script: Path, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
         "--server.address", "127.0.0.1", "--server.port", str(port),
@@ -62,15 +55,6 @@ def _healthy(url: str, process: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.05)
     raise RuntimeError(f"{url} was not healthy within {TIMEOUT_S:.0f} s")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def _question() -> str:
@@ -118,7 +102,7 @@ def app_cold_start(browser: Any, env: dict[str, str], question: str, log: Path) 
         found = messages.last.get_by_text("Sources").count() > 0
     finally:
         page.close()
-        _stop(process)
+        stop(process)
     return {
         "healthy_s": healthy,
         "first_paint_s": painted,
@@ -149,7 +133,7 @@ def minimal_app_paint(browser: Any, env: dict[str, str], log: Path) -> float:
             return time.perf_counter() - started
         finally:
             page.close()
-            _stop(process)
+            stop(process)
 
 
 def cli_cold_answer(env: dict[str, str], question: str) -> float:

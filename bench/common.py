@@ -11,7 +11,9 @@ import json
 import os
 import platform
 import shlex
+import socket
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -263,3 +265,22 @@ _HEADER = """# Benchmarks
 Each figure is a ratio against its physical limit or its peer, measured in the same run, and each
 section names the machine and the exact command. Raw figures: `bench/results/*.json`.
 """
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """End a server this benchmark started, by its PID: terminate, then kill if it lingers."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

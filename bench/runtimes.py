@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,7 +25,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from bench.common import RESULTS, fmt, provenance, save_json, table, write_section
+from bench.common import (
+    RESULTS,
+    fmt,
+    free_port,
+    provenance,
+    save_json,
+    stop,
+    table,
+    write_section,
+)  # fmt: skip
 from bench.quality import XQUAD
 from ingest import ingest
 from ingest.settings import IngestSettings
@@ -62,8 +69,10 @@ def _measure(
     )  # fmt: skip
     shutil.rmtree(store.path, ignore_errors=True)
     embedder = embedder_for(store)
-    embedder.embed_passages(["warm up the model before the clock starts"] * len(urls or "1"),
-                            ["none"] * len(urls or "1"), 1)  # fmt: skip
+    warm = max(1, len(urls))  # one text per server
+    embedder.embed_passages(
+        ["warm up the model before the clock starts"] * warm, ["none"] * warm, 1
+    )
     clock = time.perf_counter()
     report = ingest(IngestSettings(root=folder, store=store), embedder=embedder)
     seconds = time.perf_counter() - clock
@@ -91,15 +100,13 @@ def _through_servers(count: int, folder: Path) -> dict[str, Any]:
         row = _measure(StoreSettings().embeddings_runtime, folder, tuple(u for _, u in servers))
     finally:
         for process, _ in servers:
-            _stop(process)
+            stop(process)
     row["threads_each"] = threads
     return row
 
 
 def _start_server(threads: int) -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+    port = free_port()
     command = [sys.executable, "-m", "vectorstore.embedding_server", "--port", str(port),
                "--threads", str(threads)]  # fmt: skip
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -111,14 +118,8 @@ def _start_server(threads: int) -> tuple[subprocess.Popen[bytes], str]:
                 return process, url
         except OSError:
             time.sleep(0.5)
-    _stop(process)
+    stop(process)
     raise RuntimeError(f"the embeddings server on port {port} did not start")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
 
 
 def run() -> dict[str, Any]:
@@ -156,8 +157,8 @@ def render(r: dict[str, Any]) -> str:
         "ingested into a fresh store by each runtime (`ASSISTANT_EMBEDDINGS_RUNTIME`), the model "
         "warmed first. The 1,000-article time is projected from seconds per word. Answer "
         "quality is in docs/EVALUATION.md: the defaults against the variants *torch embedder* "
-        "and *pooled chunk vectors* (which encodes the sentences only). The server rows ingest through embeddings servers started "
-        "on this machine (`ASSISTANT_EMBEDDINGS_URL`), its cores split among them: they show "
+        "and *pooled chunk vectors* (which encodes the sentences only). The server rows ingest "
+        "through embeddings servers started on this machine (`ASSISTANT_EMBEDDINGS_URL`), its cores split among them: they show "
         "that batches spread over several servers (one in flight per server), the path to "
         "more machines, not a gain on one machine.\n\n"
         + table(head, rows)

@@ -51,7 +51,7 @@ class Prepared:
 
     @property
     def complete(self) -> bool:
-        return len(self.vectors) == len(self.texts)
+        return len(self.vectors) == len(self.sentences) + (0 if self.pooled else len(self.chunks))
 
     def chunk_vector(self, i: int) -> list[float]:
         """The chunk's own vector, or when pooled the unit mean of its sentences' vectors."""
