@@ -267,14 +267,18 @@ def watch_folder(
 
     `echo` gets the first sync's report (its error lines and summary line), the same for every
     later sync that changed something or met a problem, and one line per AssistantError (such as
-    another ingest holding the lock too long). `run` replaces `ingest(settings)` in tests.
+    another ingest holding the lock too long). A sync running when `stop` is set (or Ctrl-C
+    comes) ends after the texts being embedded. `run` replaces `ingest(settings)` in tests.
     """
-    reporter = _Reporter(run or (lambda: ingest(settings)), echo)
+    reporter = _Reporter(run or (lambda: ingest(settings, stop=stop)), echo)
     store = settings.store.path.absolute()
     ignore = None if settings.store.chroma_url else (lambda path: path.is_relative_to(store))
     with FolderWatcher(settings.root, reporter, quiet=quiet, ignore=ignore) as watcher:
         watcher.request()
-        stop.wait()
+        try:
+            stop.wait()
+        finally:
+            stop.set()  # on Ctrl-C too: a running sync ends after its texts, then the watch
 
 
 class _Reporter:

@@ -4,6 +4,8 @@ fallback when the native file observer cannot start."""
 from __future__ import annotations
 
 import logging
+import os
+import signal
 import threading
 from collections.abc import Callable
 from dataclasses import replace
@@ -155,3 +157,16 @@ def test_watch_folder_with_real_ingest_and_a_store_inside_the_folder(
         assert stays(lambda: len(runs) == 2)
     finally:
         session.end()
+
+
+def test_ctrl_c_during_a_sync_stops_that_sync_before_the_watch_waits_for_it(settings) -> None:
+    stop, seen = threading.Event(), threading.Event()
+
+    def sync_until_stopped() -> IngestReport:  # an ingest told to stop returns early
+        threading.Timer(0.1, os.kill, (os.getpid(), signal.SIGINT)).start()
+        seen.set() if stop.wait(LONG) else None
+        return report()
+
+    with pytest.raises(KeyboardInterrupt):
+        watch_folder(settings, lambda line: None, stop, QUIET, run=sync_until_stopped)
+    assert seen.is_set()
