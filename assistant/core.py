@@ -132,9 +132,13 @@ class Assistant:
         text, rewrite_ms = standalone(question, language, history, self.llm)
         return read_question(question, text, language), rewrite_ms
 
-    def retrieve(self, question: str, history: History = ()) -> Retrieved:
-        """The passages the answer would be drawn from (for measuring retrieval alone)."""
-        return self.retriever(self.understand(question, history)[0])
+    def retrieve(self, question: str, history: History = ()) -> tuple[Retrieved, list[Evidence]]:
+        """The passages and the evidence sentences an answer would be drafted from (for
+        measuring retrieval and evidence selection alone, asking the model nothing more)."""
+        understood = self.understand(question, history)[0]
+        retrieved = self.retriever(understood)
+        plan = self._evidence(understood, retrieved)
+        return retrieved, distinct([e for _, part_evidence in plan for e in part_evidence])
 
     # -- the pipeline ----------------------------------------------------------------------
     def _run(self, asked: str, history: History) -> Iterator[str | Answer]:

@@ -21,7 +21,11 @@ from assistant.evaluation.summary import format_table, summarize
 from vectorstore.settings import PROJECT_ROOT
 
 DEFAULT_SET = PROJECT_ROOT / "bench" / "questions.yaml"
-_RETRIEVAL_KEYS = {"configuration", "questions", "recall_at_5", "mrr", "errors", "latency_ms"}
+_RETRIEVAL_KEYS = {
+    "configuration", "questions", "recall_at_5", "mrr", "answer_in_prompt",
+    "answer_first_in_prompt", "errors", "latency_ms",
+}  # fmt: skip
+_RETRIEVAL_ROW = {"n", "recall", "mrr", "in_prompt", "first_in_prompt"}
 Progress = Callable[[int, int, Scored], None]
 
 
@@ -70,8 +74,9 @@ def warm_up(assistant: Any) -> None:
 
 
 class RetrievalOnly:
-    """Wraps an Assistant so that `ask` only retrieves: for comparing retrieval settings cheaply.
-    Follow-ups are still rewritten by the model, as in the real pipeline."""
+    """Wraps an Assistant so that `ask` only retrieves and selects the evidence: for comparing
+    retrieval and evidence settings cheaply. Follow-ups are still rewritten by the model, as in
+    the real pipeline."""
 
     def __init__(self, assistant: Any):
         self.assistant = assistant
@@ -83,10 +88,11 @@ class RetrievalOnly:
 
     def ask(self, question: str, history: Sequence[dict[str, str]]) -> dict[str, Any]:
         started = time.perf_counter()
-        result = self.assistant.retrieve(question, list(history))
+        retrieved, evidence = self.assistant.retrieve(question, list(history))
         elapsed = (time.perf_counter() - started) * 1000
         timings = {"total_ms": elapsed, "first_token_ms": elapsed}
-        return {"text": "", "found": False, "passages": result.passages, "timings": timings}
+        return {"text": "", "found": False, "passages": retrieved.passages, "timings": timings,
+                "evidence": evidence}  # fmt: skip
 
 
 def select(questions: list[EvalQuestion], limit: int = 0, every: int = 0) -> list[EvalQuestion]:
@@ -120,7 +126,7 @@ def run_cli(args: Any) -> int:
     results = evaluate(assistant, questions, progress=None if args.json else _progress)
     summary = {"configuration": configuration(assistant), **summarize(results)}
     if retrieval_only:
-        summary = {k: v for k, v in summary.items() if k in _RETRIEVAL_KEYS}
+        summary = _retrieval_summary(summary)
     if args.out:
         payload = {"summary": summary, "results": [asdict(r) for r in results]}
         args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -128,6 +134,14 @@ def run_cli(args: Any) -> int:
         print(format_table(summary))
     print(json.dumps(summary, ensure_ascii=False))
     return 0
+
+
+def _retrieval_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    """Only what a run that drafts no answer measures, overall and per kind."""
+    kept = {k: v for k, v in summary.items() if k in _RETRIEVAL_KEYS}
+    by_kind = {kind: {k: v for k, v in row.items() if k in _RETRIEVAL_ROW}
+               for kind, row in summary["by_kind"].items()}  # fmt: skip
+    return {**kept, "by_kind": by_kind}
 
 
 def _progress(i: int, n: int, result: Scored) -> None:

@@ -55,6 +55,9 @@ class Scored:
     in_prompt: float | None = None
     """The share of span requirements met by the evidence sentences the model was shown: with
     recall it tells a retrieval or evidence miss from a model that chose the wrong sentence."""
+    gold_position: int | None = None
+    """Where the first evidence sentence on a gold span stood in the prompt (1 = first; 0 = none
+    of them): a small model leans towards the first sentence it reads."""
 
 
 # -- one answer --------------------------------------------------------------------------------
@@ -157,6 +160,12 @@ def in_prompt(spans: Sequence[Sequence[Span]], shown: Sequence[Any]) -> float:
     return sum(any(_hits(item, group) for item in shown) for group in spans) / len(spans)
 
 
+def position(spans: Sequence[Sequence[Span]], shown: Sequence[Any]) -> int:
+    """The 1-based place of the first item shown that overlaps a gold span (0: none does)."""
+    everything = [s for g in spans for s in g]
+    return next((i for i, item in enumerate(shown, 1) if _hits(item, everything)), 0)
+
+
 def _hits(item: Any, group: Sequence[Span]) -> bool:
     """Whether the item (anything with source, start and end) overlaps one of the spans."""
     return any(
@@ -200,7 +209,8 @@ def score(question: EvalQuestion, answer: Any, k: int = 5) -> Scored:
     timings = _get(answer, "timings", None)
     recall, rr = retrieval(question.spans, passages, k) if question.spans else (None, None)
     evidence = _get(answer, "evidence", None)
-    shown = in_prompt(question.spans, evidence) if question.spans and evidence is not None else None
+    told = bool(question.spans) and evidence is not None
+    shown = in_prompt(question.spans, evidence) if told else None
     missing = missing_facts(question.facts, text, question.about) if found else ("(refused)",)
     f1 = None
     if question.answers:
@@ -245,6 +255,7 @@ def score(question: EvalQuestion, answer: Any, k: int = 5) -> Scored:
         f1=f1,
         in_language=answer_language(text, question.question) if found else None,
         in_prompt=shown,
+        gold_position=position(question.spans, evidence) if told else None,
     )
 
 

@@ -24,6 +24,9 @@ def summarize(results: Sequence[Scored], k: int = 5) -> dict[str, Any]:
         f"recall_at_{k}": _mean([r.recall for r in with_spans]),
         "mrr": _mean([r.reciprocal_rank for r in with_spans]),
         "answer_in_prompt": _mean([r.in_prompt for r in with_spans if r.in_prompt is not None]),
+        "answer_first_in_prompt": _mean(
+            [r.gold_position == 1 for r in with_spans if r.gold_position is not None]
+        ),
         "answer_accuracy": _mean([r.correct for r in answerable]),
         "token_f1": _mean([r.f1 for r in answerable if r.f1 is not None]),
         "citation_precision": _ratio(sum(r.precise_citations for r in results), cited),
@@ -53,6 +56,10 @@ def _kind_row(rows: list[Scored]) -> dict[str, Any]:
         "n": len(rows),
         "recall": _mean(spans),
         "mrr": _mean([r.reciprocal_rank for r in rows if r.reciprocal_rank is not None]),
+        "in_prompt": _mean([r.in_prompt for r in rows if r.in_prompt is not None]),
+        "first_in_prompt": _mean(
+            [r.gold_position == 1 for r in rows if r.gold_position is not None]
+        ),
         "correct": _mean([r.correct for r in rows]),
         "f1": _mean([r.f1 for r in rows if r.f1 is not None]),
         "citation_precision": _ratio(sum(r.precise_citations for r in rows), cited),

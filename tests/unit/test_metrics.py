@@ -95,6 +95,22 @@ def test_answer_in_prompt_counts_requirements_met_by_the_evidence_sentences() ->
     assert summary["answer_in_prompt"] == 1.0  # a run without evidence counts for nothing
 
 
+def test_the_gold_sentences_place_in_the_prompt_is_recorded_and_summarised() -> None:
+    question = _question()
+    shown = _answer("It opened in May 2019 [2].")
+    shown.evidence = (_passage("c.txt", 0, 40), _passage("a.txt", 120, 150))
+    assert score(question, shown).gold_position == 2
+    shown.evidence = shown.evidence[::-1]
+    first = score(question, shown)
+    shown.evidence = (_passage("c.txt", 0, 40),)
+    missed = score(question, shown)
+    assert (first.gold_position, missed.gold_position) == (1, 0)
+    assert score(question, _answer("May 2019 [1].")).gold_position is None
+    summary = summarize([first, missed, score(question, _answer("May 2019 [1]."))])
+    assert summary["answer_first_in_prompt"] == 0.5
+    assert summary["by_kind"]["all"]["first_in_prompt"] == 0.5
+
+
 def test_citation_is_precise_on_a_gold_span_or_when_it_supports_its_sentence() -> None:
     on_gold = SimpleNamespace(n=1, source="a.txt", start=100, end=160, text=GOLD.text)
     supporting = SimpleNamespace(n=2, source="z.txt", start=0, end=40, text="Work ended in 2019.")
