@@ -1,5 +1,6 @@
 """Shared fixtures: a deterministic fake embedder for unit tests, and one real seeded index
-(real EmbeddingGemma, real Chroma in a temporary folder) shared by the integration tests."""
+(real EmbeddingGemma, real Chroma in a temporary folder) and the Wikipedia slice's two, shared
+by the integration tests."""
 
 from __future__ import annotations
 
@@ -111,6 +112,22 @@ def real_assistant(seeded: tuple[IngestSettings, AssistantSettings]):  # type: i
     from assistant import Assistant
 
     return Assistant(seeded[1])
+
+
+@pytest.fixture(scope="session")
+def wikipedia(real_assistant, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """tests/data/xquad-gate's three articles of each language (en, de) ingested once with the
+    real embedder: {language: (an assistant over them sharing the session's models, folder)}."""
+    from own_collection import assistant_over
+
+    found = {}
+    for language in ("en", "de"):
+        base = tmp_path_factory.mktemp(f"xquad-{language}")
+        shutil.copytree(PROJECT / "tests" / "data" / "xquad-gate" / language, base / "docs")
+        assistant, report = assistant_over(real_assistant, base / "docs", base)
+        assert report.ok and len(report.added) == 3
+        found[language] = (assistant, base / "docs")
+    return found
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -16,7 +16,6 @@ from own_collection import assistant_over
 from assistant import Assistant
 from assistant.pipeline.addressed import AddressedText
 
-LANGUAGES = ("en", "da", "de", "fr", "es")
 ARTICLES = {
     "library": "The new Harbor Town library opens\n\nThe Harbor Town library was designed by the "
     "architect Mia Lund and opened in May 2015.\n\nIts reading room seats 300 people, and the "
@@ -129,8 +128,13 @@ def collections(
     }
 
 
-@pytest.mark.parametrize("name", list(SETS))
-@pytest.mark.parametrize("language", LANGUAGES)
+# Each language asked of one article in turn (English, whose answer is also checked, of both):
+# every language and every article is covered without asking every pair.
+ASKED = [("en", "library"), ("en", "bridge"), ("da", "bridge"), ("de", "library"),
+         ("fr", "bridge"), ("es", "library")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "name"), ASKED)
 def test_notices_addressed_to_the_assistant_cannot_change_the_answer(
     collections: dict[str, tuple[Assistant, Assistant]], name: str, language: str
 ) -> None:

@@ -13,18 +13,10 @@ Each threshold is the measured figure less one question's worth.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from assistant.evaluation import DEFAULT_SET, evaluate, format_table, load_questions, summarize
-from assistant.settings import AssistantSettings
-from ingest.settings import IngestSettings
-from vectorstore.settings import StoreSettings
 
 XQUAD = Path(__file__).resolve().parent.parent / "data" / "xquad-gate"
 
@@ -59,30 +51,9 @@ def test_seeds_gate_meets_the_quality_thresholds(real_assistant) -> None:  # typ
     assert summary["conflicts_flagged"] == 1.0, report
 
 
-@pytest.fixture(scope="module")
-def wikipedia(
-    tmp_path_factory: pytest.TempPathFactory, real_assistant: Any
-) -> Iterator[dict[str, Any]]:
-    """An assistant over each language's slice, ingested with the real embedder; the LLM is the
-    seeded assistant's own."""
-    from assistant import Assistant
-    from ingest import ingest
-
-    assistants = {}
-    for language in ("en", "de"):
-        base = tmp_path_factory.mktemp(f"xquad-{language}")
-        shutil.copytree(XQUAD / language, base / "docs")
-        store = replace(StoreSettings(), path=base / "store", chroma_url="")
-        report = ingest(IngestSettings(root=base / "docs", store=store))
-        assert report.ok and len(report.added) == 3
-        settings = replace(AssistantSettings(), store=store, llm_url="")
-        assistants[language] = Assistant(settings, llm=real_assistant.llm)
-    yield assistants
-
-
 def test_wikipedia_gate_meets_the_quality_thresholds(wikipedia: dict[str, Any]) -> None:
     results = []
-    for language, assistant in wikipedia.items():
+    for language, (assistant, _) in wikipedia.items():
         documents = assistant.searcher.documents()
         questions = load_questions(XQUAD / "questions.jsonl", language, documents)
         results += evaluate(assistant, questions)

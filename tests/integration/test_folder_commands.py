@@ -125,7 +125,7 @@ def test_watch_syncs_a_new_file_and_stops_cleanly_on_ctrl_c(env: dict[str, str])
 
 def test_ctrl_c_stops_an_ingest_and_the_next_one_goes_on(env: dict[str, str]) -> None:
     docs = Path(env["ASSISTANT_SEEDS_DIR"])
-    for seed in SEEDS.iterdir():
+    for seed in sorted(SEEDS.iterdir(), key=lambda p: p.stat().st_size)[:3]:  # the shortest
         (docs / seed.name).write_bytes(seed.read_bytes())
     env = env | {"ASSISTANT_COMMIT_TEXTS": "1", "ASSISTANT_EMBED_BATCH": "2"}
     command = [sys.executable, "-m", "assistant.cli", "ingest", "--json"]

@@ -8,12 +8,10 @@ answered from the events the seeds date in it, but not when it asks about someth
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-from own_collection import assistant_over
 
 from assistant import Assistant
 from assistant.pipeline.period import overlaps, period_in
@@ -23,7 +21,6 @@ from ingest.load import SourceFile
 from ingest.read import read_document
 from vectorstore.dates import mentions
 
-WIKIPEDIA = Path(__file__).resolve().parents[1] / "data" / "xquad-gate"
 TOPICS = {
     "seeds": ["Zalmay Khalilzad resignation", "US withdrawal from Afghanistan"],
     "en": ["Nikola Tesla's life and inventions", "history of Kenya"],
@@ -33,17 +30,9 @@ TOPICS = {
 
 @pytest.fixture(scope="module")
 def collections(
-    real_assistant: Any, seeded: Any, tmp_path_factory: pytest.TempPathFactory
+    real_assistant: Any, seeded: Any, wikipedia: dict[str, tuple[Assistant, Path]]
 ) -> dict[str, tuple[Assistant, Path]]:
-    found = {"seeds": (real_assistant, seeded[0].root)}
-    for language in ("en", "de"):
-        base = tmp_path_factory.mktemp(f"timeline-{language}")
-        docs = base / "docs"
-        shutil.copytree(WIKIPEDIA / language, docs)
-        assistant, report = assistant_over(real_assistant, docs, base)
-        assert report.ok
-        found[language] = (assistant, docs)
-    return found
+    return {"seeds": (real_assistant, seeded[0].root), **wikipedia}
 
 
 def _wrong_lines(events: list[Event], docs: Path) -> list[str]:
