@@ -2,92 +2,40 @@
 embedder, real Chroma folders, real SIGKILLs, and retrieval checked while and after they run.
 
 Kills happen at named points through the test-only hook of `ingest.faults`
-(ASSISTANT_TEST_CRASH_AT), and also at arbitrary moments of heavy writing (killed from here).
+(ASSISTANT_TEST_CRASH_AT); kills at arbitrary moments and against a Chroma server are in
+test_reingest_kills.py.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from functools import partial
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from reingest_support import Expected, assert_index_matches_folder, expected, open_published
+from reingest_support import (
+    FERRY,
+    LIGHTHOUSE,
+    MODEL,
+    PROJECT,
+    Expected,
+    Site,
+    assert_index_matches_folder,
+    open_published,
+    wait_for,
+)
 
 from assistant.pipeline.retrieve import HybridSearcher
 from assistant.settings import AssistantSettings
-from ingest.settings import IngestSettings
 from vectorstore.embeddings import get_embedder
-from vectorstore.settings import StoreSettings
 
-PROJECT = Path(__file__).resolve().parents[2]
 SEEDS = PROJECT / "seeds"
-MODEL = "all-minilm-l6-v2"
 ZEBRA = "The zebra crossing committee painted forty new crossings near the harbour school.\n"
-LIGHTHOUSE = (
-    "Lighthouse festival\n\nThe lighthouse festival brought an orchestra to the island. "
-    "The orchestra played on the pier until midnight.\n\nTickets sold out in two days.\n"
-)
-FERRY = "Ferry timetable\n\nThe ferry timetable changes in May. Evening crossings are added.\n"
-
-
-@dataclass
-class Site:
-    """A documents folder and its store, as the CLI sees them through the environment."""
-
-    base: Path
-
-    @property
-    def docs(self) -> Path:
-        return self.base / "docs"
-
-    @property
-    def settings(self) -> IngestSettings:
-        store = replace(StoreSettings(), path=self.base / "store", embedding_model=MODEL)
-        return IngestSettings(root=self.docs, store=replace(store, chroma_url=""))
-
-    def env(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-        env.update(
-            ASSISTANT_STORE_PATH=str(self.base / "store"),
-            ASSISTANT_SEEDS_DIR=str(self.docs),
-            ASSISTANT_EMBEDDING_MODEL=MODEL,
-            ASSISTANT_EMBED_BATCH="2",
-            ASSISTANT_COMMIT_TEXTS="1",
-            HOME=str(self.base),
-        )
-        env.update(extra)
-        return env
-
-    def start(self, *args: str, as_user: bool = False, **extra: str) -> subprocess.Popen[str]:
-        """Run `assistant ingest` in a new process; `as_user`: without root's power to read any
-        file (so a file without read permission really cannot be read)."""
-        command = [sys.executable, "-m", "assistant.cli", "ingest", *args]
-        if as_user and os.geteuid() == 0:
-            command = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", *command]
-        return subprocess.Popen(
-            command,
-            cwd=PROJECT,
-            env=self.env(**extra),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-
-    def ingest(self, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-        process = self.start(*args, **extra)
-        out, err = process.communicate(timeout=180)
-        return subprocess.CompletedProcess(process.args, process.returncode, out, err)
 
 
 @pytest.fixture(scope="module")
@@ -197,75 +145,6 @@ def test_kills_at_each_point_keep_the_old_index_and_the_next_run_repairs(
     assert_index_matches_folder(site.settings)
 
 
-WRITER = """
-import sys
-sys.path.insert(0, {tests!r})
-from dataclasses import replace
-from pathlib import Path
-from conftest import FakeEmbedder
-from ingest import IngestSettings, ingest
-from vectorstore.settings import StoreSettings
-store = replace(StoreSettings(), path=Path({store!r}), embedding_model="fake-embedder", chroma_url="")
-report = ingest(IngestSettings(root=Path({docs!r}), store=store, commit_texts=1), embedder=FakeEmbedder())
-print(report.summary())
-"""
-
-
-def _articles(folder: Path, count: int, salt: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    words = "harbour council budget river school railway ferry museum storm island".split()
-    for i in range(count):
-        body = " ".join(words[(i * 7 + j) % len(words)] for j in range(60))
-        (folder / f"article_{i:03d}.txt").write_text(
-            f"Article {i} {salt}\n\n{body.capitalize()}.\n\nIt was noted in {2000 + i % 20}.\n"
-        )
-
-
-def test_kills_at_arbitrary_moments_of_heavy_writing_never_break_the_index(tmp_path: Path) -> None:
-    docs, store = tmp_path / "docs", tmp_path / "store"
-    _articles(docs, 40, "first")
-    script = WRITER.format(tests=str(PROJECT / "tests"), store=str(store), docs=str(docs))
-    run = [sys.executable, "-c", script]
-    subprocess.run(run, cwd=PROJECT, check=True, capture_output=True, timeout=120)
-    settings = IngestSettings(
-        root=docs,
-        store=replace(StoreSettings(), path=store, embedding_model="fake-embedder", chroma_url=""),
-    )
-    old = assert_index_matches_folder(settings).hashes
-    _articles(docs, 80, "second")  # 40 changed, 40 new: many small writes
-    new = expected(settings).hashes
-    kills = 0
-    for delay in (0.1, 0.4, 0.8, 1.3, 2.0):
-        writer = subprocess.Popen(run, cwd=PROJECT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        _wait_for(partial(_started_writing, writer, store), writer)
-        time.sleep(delay)
-        writer.send_signal(signal.SIGKILL)
-        writer.communicate(timeout=30)
-        assert writer.returncode in (0, -signal.SIGKILL)
-        live = open_published(settings).documents()
-        published = {s: d.doc_hash for s, d in live.items()}
-        if published == new:  # it got to publish before the kill: nothing left to kill
-            break
-        assert published == old  # all or nothing: never a mix of the two
-        kills += 1
-    assert kills >= 3
-    finished = subprocess.run(run, cwd=PROJECT, capture_output=True, text=True, timeout=120)
-    assert finished.returncode == 0, finished.stderr[-2000:]
-    assert_index_matches_folder(settings)
-
-
-def _started_writing(writer: subprocess.Popen[bytes], store: Path) -> bool:
-    return writer.poll() is not None or any((store / "staging").glob("*/chroma.sqlite3"))
-
-
-def _wait_for(condition: Any, process: subprocess.Popen[Any], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert process.poll() is None, "the ingest ended before it got there"
-        assert time.monotonic() < deadline
-        time.sleep(0.02)
-
-
 @pytest.fixture
 def pause(site: Site) -> Iterator[Path]:
     handshake = site.base / "paused"
@@ -274,7 +153,7 @@ def pause(site: Site) -> Iterator[Path]:
 
 
 def _wait_paused(handshake: Path, process: subprocess.Popen[str]) -> None:
-    _wait_for(handshake.exists, process, timeout=120)
+    wait_for(handshake.exists, process, timeout=120)
 
 
 def test_reads_during_reingest_see_one_whole_version(
@@ -382,70 +261,3 @@ def test_cli_reports_each_bad_file_in_one_line_and_fails(tmp_path: Path) -> None
     assert lines[-1].startswith("documents: 3 added, 0 updated, 0 unchanged, 0 deleted, 6 failed")
     latin = open_published(site.settings).chunks_of("latin1.txt")
     assert any("Bønderne på Ærø høster blåbær" in c.text for c in latin)
-
-
-@pytest.fixture
-def chroma_server(tmp_path: Path) -> Iterator[str]:
-    """A Chroma server on 127.0.0.1 (stopped by its PID)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    log = (tmp_path / "chroma.log").open("wb")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("chroma")), "run", "--path", str(tmp_path / "chroma"),
-         "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None and time.monotonic() < deadline, "chroma did not start"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.terminate()
-        server.wait(15)
-        log.close()
-
-
-def _each_live_document_whole(settings: IngestSettings) -> dict[str, str]:
-    """Readers trust only the manifest's versions: each must be there completely."""
-    store = open_published(settings)
-    live = store.documents()
-    counts: dict[str, int] = {}
-    for source, digest in store.chunk_keys().values():
-        if source in live and live[source].doc_hash == digest:
-            counts[source] = counts.get(source, 0) + 1
-    assert counts == {s: d.chunks for s, d in live.items()}
-    return {s: d.doc_hash for s, d in live.items()}
-
-
-def test_kills_against_a_chroma_server_are_repaired_in_place(
-    tmp_path: Path, chroma_server: str
-) -> None:
-    docs = tmp_path / "docs"
-    _articles(docs, 12, "first")
-    script = WRITER.replace('chroma_url=""', f"chroma_url={chroma_server!r}").format(
-        tests=str(PROJECT / "tests"), store=str(tmp_path / "unused"), docs=str(docs)
-    )
-    run = [sys.executable, "-c", script]
-    subprocess.run(run, cwd=PROJECT, check=True, capture_output=True, timeout=120)
-    store = replace(StoreSettings(), embedding_model="fake-embedder", chroma_url=chroma_server)
-    settings = IngestSettings(root=docs, store=store)
-    old = assert_index_matches_folder(settings).hashes
-    _articles(docs, 15, "second")  # 12 changed, 3 new
-    (docs / "article_000.txt").unlink()
-    new = expected(settings).hashes
-    for point in ("deleting", "chunks-written:2", "switched:3", "committed:5"):
-        env = {**os.environ, "ASSISTANT_TEST_CRASH_AT": point, "ASSISTANT_EMBED_BATCH": "1"}
-        killed = subprocess.run(run, cwd=PROJECT, env=env, capture_output=True, timeout=120)
-        assert killed.returncode == -signal.SIGKILL, (point, killed.stderr[-2000:])
-        versions = _each_live_document_whole(settings)
-        assert all(h in (old.get(s), new.get(s)) for s, h in versions.items())
-    finished = subprocess.run(run, cwd=PROJECT, capture_output=True, text=True, timeout=120)
-    assert finished.returncode == 0, finished.stderr[-2000:]
-    assert_index_matches_folder(settings)

@@ -10,6 +10,7 @@ import pytest
 
 from assistant.evaluation import evaluate, format_table, summarize
 from assistant.evaluation.questions import EvalFileError, EvalQuestion, Span, load_questions
+from assistant.evaluation.run import RetrievalOnly, _retrieval_summary
 from assistant.evaluation.scoring import (
     citing_sentences,
     fact_present,
@@ -219,3 +220,20 @@ def test_the_answers_language_is_told_by_its_function_words_not_by_names() -> No
     assert in_language("die Einheit der magnetischen Flussdichte", "de") is True
     for neutral in ("US Supreme Court [1]", "Rhine-Meuse delta [1]", "1943 [1]", "Ogród Saski"):
         assert in_language(neutral, "en") is None, neutral
+
+
+def test_a_retrieval_only_run_measures_the_evidence_and_reports_nothing_of_answers() -> None:
+    shown = (_passage("c.txt", 0, 40), _passage("a.txt", 120, 150))
+    retrieved = SimpleNamespace(passages=(_passage("a.txt", 90, 400),))
+    pipeline = SimpleNamespace(settings=None, llm=None, retrieve=lambda q, h: (retrieved, shown))
+    (result,) = evaluate(RetrievalOnly(pipeline), [_question()])
+    assert (result.recall, result.in_prompt, result.gold_position) == (1.0, 1.0, 2)
+    summary = _retrieval_summary(summarize([result]))
+    assert summary["answer_first_in_prompt"] == 0.0 and "answer_accuracy" not in summary
+    assert summary["by_kind"]["all"] == {
+        "n": 1,
+        "recall": 1.0,
+        "mrr": 1.0,
+        "in_prompt": 1.0,
+        "first_in_prompt": 0.0,
+    }
