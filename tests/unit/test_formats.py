@@ -19,6 +19,7 @@ from documents_factory import (
 from assistant.pipeline.compose import with_sources
 from assistant.types import Citation
 from ingest import IngestSettings, ingest
+from ingest.content import html_to_text
 from ingest.errors import DocumentError
 from ingest.load import SourceFile
 from ingest.read import LoadedDocument, read_document
@@ -160,3 +161,9 @@ def test_each_file_has_a_state_with_the_reason_it_was_skipped() -> None:
         "loop.txt": (SKIPPED, "a symlink loop"),
         "new.txt": (WAITING, ""),
     }
+
+
+def test_short_html_article_keeps_its_text_without_the_menu() -> None:
+    short = "<html><body><nav><a href='/'>Home</a></nav><h1>Harbour news</h1><p>{}</p><p>{}</p>"
+    text = html_to_text(short.format("The council met on Monday.", "It approved a timetable."))
+    assert "Harbour news\nThe council met on Monday.\nIt approved a timetable.\n" in text

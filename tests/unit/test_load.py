@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from ingest import IngestReport, ingest, load, read
-from ingest.content import decode, html_to_text
+from ingest.content import decode
 from ingest.errors import DocumentError
 from ingest.load import SourceFile, discover
 from ingest.plan import scope_of
@@ -281,12 +281,6 @@ def test_utf8_with_a_bad_byte_stays_utf8_with_a_warning(tmp_path: Path) -> None:
     (tmp_path / "bad.txt").write_bytes(BAD_UTF8)
     loaded = _read(tmp_path / "bad.txt", tmp_path)
     assert (loaded.encoding, loaded.text[27:49]) == ("utf-8", "Caf\ufffd is here. æøå more")
-
-
-def test_short_html_article_keeps_its_text_without_the_menu() -> None:
-    short = "<html><body><nav><a href='/'>Home</a></nav><h1>Harbour news</h1><p>{}</p><p>{}</p>"
-    text = html_to_text(short.format("The council met on Monday.", "It approved a timetable."))
-    assert "Harbour news\nThe council met on Monday.\nIt approved a timetable.\n" in text
 
 
 def test_report_lines_escape_control_characters_and_warnings_are_not_failures() -> None:
