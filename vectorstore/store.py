@@ -24,6 +24,7 @@ from typing import Any
 from vectorstore import manifest, snapshots
 from vectorstore.client import close_client, connect
 from vectorstore.errors import EmptyIndexError, IndexMismatchError
+from vectorstore.indexes import IndexesMixin
 from vectorstore.manifest import PAGE as _PAGE
 from vectorstore.manifest import STORE_RECORD, Keys, ManifestMixin
 from vectorstore.schema import ChunkRecord
@@ -45,7 +46,7 @@ def signature(embedding_model: str, chunking: str) -> str:
     return hashlib.sha256(f"{embedding_model}|{chunking}".encode()).hexdigest()[:10]
 
 
-class Store(ManifestMixin):
+class Store(ManifestMixin, IndexesMixin):
     """Chunks, sentences and manifest of one index (one embedding model + one chunking)."""
 
     def __init__(
@@ -155,29 +156,6 @@ class Store(ManifestMixin):
             vectors = got.get("embeddings")
             if got["ids"] and vectors is not None and len(vectors):
                 collection.query(query_embeddings=[list(vectors[0])], n_results=1)
-
-    def collection_names(self) -> list[str]:
-        return [c if isinstance(c, str) else c.name for c in self.client.list_collections()]
-
-    def other_indexes(self) -> list[str]:
-        """Chunk collections of this base name built another way (other model or chunking)."""
-        prefix = f"{self.base}-"
-        return sorted(
-            name
-            for name in self.collection_names()
-            if name.startswith(prefix)
-            and not name.endswith(("-manifest", "-sentences"))
-            and name != self.chunks_name
-        )
-
-    def drop_other_indexes(self) -> list[str]:
-        """Delete indexes built another way; called once the new index is complete."""
-        dropped = self.other_indexes()
-        for name in dropped:
-            for victim in (name, f"{name}-manifest", f"{name}-sentences"):
-                if victim in self.collection_names():
-                    self.client.delete_collection(victim)
-        return dropped
 
     def _check_record(self) -> None:
         meta = self._chunks.metadata or {}
