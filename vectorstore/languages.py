@@ -1,9 +1,12 @@
-"""What the text helpers know of each language: its Snowball stemmer and its stop words.
+"""What the text helpers know of each language: its Snowball stemmer, its lemmas and its stop
+words.
 
-Stemmers come from Snowball (`PyStemmer`), stop words from stopwords-iso (`stopwordsiso`, 50+
-languages). A language neither knows gets the language-neutral path: words are lower-cased and
-not stemmed. Stop words tell languages apart and mark the words of a claim that carry no content;
-ranking needs no list (see `tokenize`).
+Stemmers come from Snowball (`PyStemmer`), lemmas from simplemma's dictionaries (50+ languages),
+stop words from stopwords-iso (`stopwordsiso`, 50+ languages). A language none of them knows gets
+the language-neutral path: words are lower-cased and not stemmed. A stem folds derivations too
+("Islamism" and "Islam" share one); a lemma folds only inflections ("resigned" → "resign"), which
+is what telling an answer from a repetition of the question needs. Stop words tell languages apart
+and mark the words of a claim that carry no content; ranking needs no list (see `tokenize`).
 """
 
 from __future__ import annotations
@@ -38,3 +41,26 @@ def stemmer(language: str) -> Any | None:
     import Stemmer
 
     return Stemmer.Stemmer(name, 10000)
+
+
+@lru_cache(maxsize=64)
+def has_lemmas(language: str) -> bool:
+    """Whether simplemma has a dictionary of the language (loaded on first use, about a second)."""
+    import simplemma
+
+    try:
+        simplemma.lemmatize("a", lang=language)
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str, language: str) -> str:
+    """The word's dictionary form in the language, case-folded ("Kommissionen" → "kommission");
+    the word case-folded when the language has no dictionary."""
+    if not has_lemmas(language):
+        return word.casefold()
+    import simplemma
+
+    return str(simplemma.lemmatize(word, lang=language)).casefold()

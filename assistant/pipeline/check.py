@@ -19,6 +19,7 @@ from assistant.language import LANGUAGES
 from assistant.pipeline.grounding import Idf, ground, locate, words
 from assistant.prompt import NOT_FOUND
 from assistant.types import Check, Evidence
+from vectorstore.languages import has_lemmas, lemma
 from vectorstore.text import tokenize
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
@@ -192,7 +193,8 @@ def clean(text: str) -> str:
 
 def _brings_news(text: str, question: str, language: str) -> bool:
     """Whether the answer says anything the question does not already say."""
-    return bool(set(words(text)) - _asked(question, language))
+    asked = _asked(question, language)
+    return any(not _among(w, asked, language) for w in _WORD.findall(text))
 
 
 def _news(text: str, question: str, language: str) -> str:
@@ -205,13 +207,22 @@ def _news(text: str, question: str, language: str) -> str:
 
 
 def _among(word: str, asked: set[str], language: str) -> bool:
-    """Whether a word is one of the question's, as written or as a stem."""
-    return set(words(word)) <= asked or set(tokenize(word, language)) <= asked
+    """Whether a word is one of the question's, as written or inflected otherwise."""
+    return set(words(word)) <= asked or set(_forms(word, language)) <= asked
 
 
 def _asked(question: str, language: str) -> set[str]:
-    """The question's words, as written and as stems."""
-    return set(words(question)) | set(tokenize(question, language))
+    """The question's words, as written and in their dictionary forms."""
+    return set(words(question)) | set(_forms(question, language))
+
+
+def _forms(text: str, language: str) -> list[str]:
+    """The dictionary forms of the text's words (inflections folded, derivations kept: "Islam"
+    is news for a question about "Islamism", "resigned" is not for one about resigning); stems
+    for a language without a dictionary."""
+    if has_lemmas(language):
+        return [lemma(w, language) for w in words(text)]
+    return tokenize(text, language)
 
 
 def answers(draft: str) -> list[str]:

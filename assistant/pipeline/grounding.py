@@ -68,17 +68,20 @@ def locate(text: str, sentence: Evidence) -> str:
     mine, held = _tokens(text, sentence.language), _tokens(sentence.text, sentence.language)
     hits = [(i, {j for j, t in enumerate(mine) if _same(t, h)}) for i, h in enumerate(held)]
     hits = [(i, matched) for i, matched in hits if matched]
-    best: tuple[int, int, int] | None = None  # (-covered, length, first)
+    written = {t.word for t in mine}
+    best: tuple[int, int, int, int] | None = None  # (-covered, length, words only alike, first)
     for x, (first, _) in enumerate(hits):
         covered: set[int] = set()
+        alike = 0  # matched by stem or value, not as written: "Islamism" for "Islam"
         for last, matched in hits[x:]:
             covered |= matched
-            key = (-len(covered), last - first, first)
+            alike += held[last].word not in written
+            key = (-len(covered), last - first, alike, first)
             if best is None or key < best:
                 best = key
     if best is None or best[1] + 1 > len(mine) + 3:
         return text
-    first, last = best[2], best[2] + best[1]
+    first, last = best[3], best[3] + best[1]
     return sentence.text[held[first].start : held[last].end]
 
 

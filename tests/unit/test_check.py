@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from assistant.pipeline.check import check
+import pytest
+
+from assistant.pipeline.check import _brings_news, check
 from assistant.pipeline.grounding import locate, numbers, support
 from assistant.types import Evidence
 
@@ -84,6 +86,13 @@ def test_what_stands_is_said_in_the_sentences_own_words() -> None:
     assert checked.claims[0].text == "9–18"
 
 
+def test_of_two_stretches_alike_the_one_with_the_answers_own_word_is_taken() -> None:
+    sentence = Evidence(1, "i.txt", "I", 0, 99, "Islamism is contested, as its supporters say "
+                        "their views reflect Islam.", 1.0, "en", 0)  # fmt: skip
+    assert locate("Islam", sentence) == "Islam"  # not "Islamism", which only shares its stem
+    assert locate("islamisms", sentence) == "Islamism"
+
+
 def test_support_is_full_in_order_and_partial_by_content_words() -> None:
     sentence = EVIDENCE[1]
     assert support("5,000 prisoners", sentence, lambda t: 1.0) == 1.0
@@ -123,3 +132,24 @@ def test_a_source_number_cut_off_at_the_end_of_the_draft_still_counts() -> None:
     ]
     checked = _check("Ghani first fled to Uzbekistan [")
     assert [c.evidence.n for c in checked.claims] == [1]
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "repeat", "news"),
+    [
+        ("en", "What do supporters of Islamism believe?", "supporter of Islamism", "Islam"),
+        ("en", "Why did the envoy resign?", "The envoys resigned", "Taliban"),
+        ("da", "Hvornår trådte ministeren tilbage?", "Ministre trådte tilbage", "i august"),
+        ("de", "Wer hat die Gebäude gebaut?", "Gebäude baute", "Bauarbeiter"),
+        ("fr", "Qui a construit les maisons ?", "Construit la maison", "construction"),
+        ("es", "¿Quién renunció al cargo?", "Renunciaron al cargo", "la renuncia"),
+        ("xx", "Qui kubwa resign?", "resign", "Taliban"),  # no dictionary: the words as written
+    ],
+)
+def test_an_answer_is_news_unless_its_words_are_the_questions_inflected(
+    language: str, question: str, repeat: str, news: str
+) -> None:
+    """Inflections fold ("resigned" repeats "resign"); derivations do not ("Islam" answers a
+    question about "Islamism", "construction" one about building)."""
+    assert _brings_news(news, question, language)
+    assert not _brings_news(repeat, question, language)
