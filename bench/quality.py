@@ -98,6 +98,9 @@ DEFAULTS = Variant("**defaults**", "defaults")
 VARIANTS: tuple[Variant, ...] = (
     DEFAULTS,
     Variant("Qwen2.5-Coder-0.5B", "LLM", {"LLM_MODEL": "qwen2.5-coder-0.5b-instruct-q4_k_m"}),
+    Variant(
+        "3 evidence sentences", "evidence", {"EVIDENCE_SENTENCES": "3", "RETRY_SENTENCES": "2"}
+    ),
     Variant("6 evidence sentences", "evidence", {"EVIDENCE_SENTENCES": "6"}),
     Variant(
         "8 evidence sentences", "evidence", {"EVIDENCE_SENTENCES": "8", "EVIDENCE_CHARS": "1400"}
