@@ -263,13 +263,11 @@ def watch_folder(
     quiet: float = 1.0,
     run: Callable[[], IngestReport] | None = None,
 ) -> None:
-    """Sync the documents folder now and after every settled change, until `stop` is set.
-
-    `echo` gets the first sync's report (its error lines and summary line), the same for every
-    later sync that changed something or met a problem, and one line per AssistantError (such as
-    another ingest holding the lock too long). A sync running when `stop` is set (or Ctrl-C
-    comes) ends after the texts being embedded. `run` replaces `ingest(settings)` in tests.
-    """
+    """Sync the documents folder now and after every settled change, until `stop` is set (a
+    sync running then, or at Ctrl-C, ends after the texts being embedded). `echo` gets the first
+    sync's report (its error lines and summary line), the same for every later sync that changed
+    something or met a problem, and one line per AssistantError (such as another ingest holding
+    the lock too long). `run` replaces `ingest(settings)` in tests."""
     reporter = _Reporter(run or (lambda: ingest(settings, stop=stop)), echo)
     store = settings.store.path.absolute()
     ignore = None if settings.store.chroma_url else (lambda path: path.is_relative_to(store))
