@@ -134,11 +134,10 @@ class Assistant:
 
     def retrieve(self, question: str, history: History = ()) -> tuple[Retrieved, list[Evidence]]:
         """The passages and the evidence sentences an answer would be drafted from (for
-        measuring retrieval and evidence selection alone, asking the model nothing more)."""
-        understood = self.understand(question, history)[0]
-        retrieved = self.retriever(understood)
-        plan = self._evidence(understood, retrieved)
-        return retrieved, distinct([e for _, part_evidence in plan for e in part_evidence])
+        measuring retrieval and evidence selection alone: the model only rewrites a follow-up
+        and judges suspect sentences, as in an answer, and drafts nothing)."""
+        retrieved, _, evidence = self._gather(self.understand(question, history)[0])
+        return retrieved, evidence
 
     # -- the pipeline ----------------------------------------------------------------------
     def _run(self, asked: str, history: History) -> Iterator[str | Answer]:
@@ -147,9 +146,7 @@ class Assistant:
             self.llm.new_question()  # the answer depends on this question, not the one before
         question, rewrite_ms = self.understand(asked, history)
         check_parts(question.parts, self.settings.max_parts)
-        retrieved = self.retriever(question)
-        plan = self._evidence(question, retrieved)
-        evidence = distinct([e for _, part_evidence in plan for e in part_evidence])
+        retrieved, plan, evidence = self._gather(question)
         base: dict[str, Any] = dict(
             question=asked,
             standalone_question=question.text,
@@ -195,6 +192,14 @@ class Assistant:
             **base,
             **extra,
         )
+
+    def _gather(
+        self, question: Question
+    ) -> tuple[Retrieved, list[tuple[str, list[Evidence]]], list[Evidence]]:
+        """The passages, the evidence chosen for each part, and all that evidence once."""
+        retrieved = self.retriever(question)
+        plan = self._evidence(question, retrieved)
+        return retrieved, plan, distinct([e for _, part_evidence in plan for e in part_evidence])
 
     def _evidence(
         self, question: Question, retrieved: Retrieved

@@ -148,10 +148,8 @@ def retrieval(
     """(recall@k, reciprocal rank): the share of span requirements met by the top k passages,
     and 1/rank of the first passage that overlaps any gold span (0 if none does)."""
 
-    top = list(passages)[:k]
-    everything = [s for g in spans for s in g]
-    rank = next((i for i, p in enumerate(passages, 1) if _hits(p, everything)), 0)
-    return in_prompt(spans, top), (1.0 / rank if rank else 0.0)
+    rank = position(spans, passages)
+    return in_prompt(spans, list(passages)[:k]), (1.0 / rank if rank else 0.0)
 
 
 def in_prompt(spans: Sequence[Sequence[Span]], shown: Sequence[Any]) -> float:
