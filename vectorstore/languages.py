@@ -1,5 +1,5 @@
-"""What the text helpers know of each language: its Snowball stemmer, its lemmas and its stop
-words.
+"""What the text helpers know of each language: its Snowball stemmer, its lemmas, its stop
+words, and whether a text reads as the language.
 
 Stemmers come from Snowball (`PyStemmer`), lemmas from simplemma's dictionaries (50+ languages),
 stop words from stopwords-iso (`stopwordsiso`, 50+ languages). A language none of them knows gets
@@ -11,6 +11,7 @@ and mark the words of a claim that carry no content; ranking needs no list (see 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -64,3 +65,21 @@ def lemma(word: str, language: str) -> str:
     import simplemma
 
     return str(simplemma.lemmatize(word, lang=language)).casefold()
+
+
+def reads_as(text: str, language: str) -> bool:
+    """Whether a reader of the language can read the text as it stands: it has no letters
+    (numbers, dates in digits), or each of its words is in the language's dictionary. The
+    dictionaries list inflected words, so a rare word may be missing: then False, the safe side."""
+    words = _LETTERS.findall(text)
+    if not words:
+        return True
+    if not has_lemmas(language):
+        return False
+    import simplemma
+
+    return all(simplemma.is_known(w, language) or simplemma.is_known(w.lower(), language)
+               for w in words)  # fmt: skip
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")

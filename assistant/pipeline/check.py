@@ -19,7 +19,7 @@ from assistant.language import LANGUAGES
 from assistant.pipeline.grounding import Idf, ground, locate, words
 from assistant.prompt import NOT_FOUND
 from assistant.types import Check, Evidence
-from vectorstore.languages import has_lemmas, lemma
+from vectorstore.languages import has_lemmas, lemma, reads_as
 from vectorstore.text import tokenize
 
 _MARKER = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
@@ -121,10 +121,14 @@ class Checker:
             text = news if found is not None else text
         if found is not None:
             score, source = found
+            reason = "in the cited sentence" if source in cited else "citation corrected"
+            if _written_in(
+                text, source, language
+            ):  # "Islamist regime" from "islamistisches Regime"
+                return Claim(text, source, score, language), ("supported", score, reason)
             words = locate(text, source)
             if not _brings_news(words, question, language):
                 return None, ("dropped", 0.0, "only repeats the question")
-            reason = "in the cited sentence" if source in cited else "citation corrected"
             return Claim(words, source, score, source.language), ("supported", score, reason)
         for said in dict.fromkeys((text, news)):
             found = self._across_languages(said, cited, evidence, language)
@@ -189,6 +193,17 @@ def clean(text: str) -> str:
     """An answer line without the model's wrapping: "Answer:", quotes, a final full stop."""
     text = _PREAMBLE.sub("", " ".join(text.split()))
     return text.strip(" \"'“”‘’«»„.,;:").strip()
+
+
+def _written_in(text: str, source: Evidence, language: str) -> bool:
+    """Whether the model wrote the answer in the question's language from a sentence in another:
+    its words are not copied from the sentence, and the language's dictionary has each of them.
+    Then the answer keeps the model's words; putting the sentence's back into the question's
+    language would be a second, worse translation. A bare number takes the sentence's words."""
+    if not any(ch.isalpha() for ch in text) or source.language in ("", language):
+        return False
+    copied = " ".join(text.split()).casefold() in " ".join(source.text.split()).casefold()
+    return not copied and reads_as(text, language)
 
 
 def _brings_news(text: str, question: str, language: str) -> bool:

@@ -24,6 +24,7 @@ from assistant.pipeline.period import month_of
 from assistant.pipeline.question import Question
 from assistant.prompt import one_line, translate_messages
 from assistant.types import Citation, Evidence
+from vectorstore.languages import reads_as
 from vectorstore.schema import DocumentRecord
 
 Translate = Callable[[str, str], str]
@@ -73,9 +74,11 @@ class Composer:
         if question.quote:
             return f"“{one_line(claim.evidence.text)}”"
         said_in = claim.language or claim.evidence.language
-        if said_in and question.language and said_in != question.language:
-            return self.translate(claim.text, question.language)
-        return claim.text
+        if not said_in or not question.language or said_in == question.language:
+            return claim.text
+        if not claim.language and reads_as(claim.text, question.language):
+            return claim.text  # the model's own words, already the question's ("Islamist regime")
+        return self.translate(claim.text, question.language)
 
 
 def _disagreeing(
@@ -132,12 +135,16 @@ def with_sources(
 
 class Translator:
     """Short answers translated by the local model; the source's words stand when the
-    translation loses or adds a number, comes back empty, or runs on."""
+    translation loses or adds a number, comes back empty, or runs on. A bare whole number (a
+    year, a count) reads the same in every language and is not sent; one with separators is, as
+    "56,2" is written "56.2" in English."""
 
     def __init__(self, llm: ChatBackend):
         self.llm = llm
 
     def __call__(self, text: str, language: str) -> str:
+        if text.strip().isdecimal():
+            return text
         messages = translate_messages(text, language)
         budget = 2 * len(text.split()) + 16
         reply = "".join(self.llm.stream(messages, budget, stop=["\n"]))

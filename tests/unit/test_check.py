@@ -118,9 +118,42 @@ def test_an_answer_found_only_across_languages_is_put_into_the_questions_languag
     question = read_question("Which post?", "Which post does Tom West take over?", "en")
     checked = checker("the post of envoy [3]", question.text, EVIDENCE, "en")
     assert [(c.text, c.evidence.n) for c in checked.claims] == [("the post of envoy", 3)]
-    # Whichever language the model wrote it in, the answer is composed in the question's.
+    # Whichever language the model wrote it in, the answer is composed in the question's: these
+    # words already read as English, so they are not sent to be translated again.
     assert Composer(translate)(checked.claims, question).text == "the post of envoy [1]"
-    assert asked[-1] == ("the post of envoy", "en")
+    assert asked == [("the post of envoy", "da")]
+
+
+def test_an_answer_the_model_wrote_in_the_questions_language_keeps_its_words() -> None:
+    """From a German sentence, "Islamist regime" stays as the model wrote it (putting the
+    sentence's "islamistisches Regime" back into English came out "Islamic regime"); a copy of
+    the sentence's words, or a bare number, is said in the sentence's words, to be translated."""
+    from assistant.pipeline.compose import Composer
+    from assistant.pipeline.question import read_question
+
+    german = Evidence(
+        1, "s.txt", "S", 0, 101, "Viele Jahre lang herrschte im Sudan ein islamistisches Regime "
+        "unter der Führung von Hassan al-Turabi, das drei Jahrzehnte hielt.", 1.0, "de", 0,
+    )  # fmt: skip
+    asked = "What type of regime ruled over Sudan for many years?"
+    claims = {draft: check(draft, asked, [german], "en", lambda t: 1.0).claims[0]
+              for draft in ("Islamist regime [1]", "islamistisches Regime [1]", "3 [1]")}  # fmt: skip
+    assert [(c.text, c.language) for c in claims.values()] == [
+        ("Islamist regime", "en"),
+        ("islamistisches Regime", "de"),
+        ("drei", "de"),
+    ]
+    translated: list[str] = []
+
+    def translate(text: str, language: str) -> str:
+        translated.append(text)
+        return "Islamic regime"
+
+    question = read_question(asked, asked, "en")
+    composed = Composer(translate)([claims["Islamist regime [1]"]], question)
+    assert composed.text == "Islamist regime [1]" and translated == []
+    Composer(translate)([claims["islamistisches Regime [1]"]], question)
+    assert translated == ["islamistisches Regime"]
 
 
 def test_a_source_number_cut_off_at_the_end_of_the_draft_still_counts() -> None:

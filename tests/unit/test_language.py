@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.language import LANGUAGES, NEUTRAL, not_found_message, question_language, table
-from vectorstore.languages import stemmer, stopwords
+from vectorstore.languages import reads_as, stemmer, stopwords
 from vectorstore.text import tokenize
 
 SUPPORTED = ("en", "da", "de", "fr", "es")
@@ -48,3 +48,26 @@ def test_a_language_without_a_table_takes_the_neutral_path() -> None:
 def test_stems_follow_the_language_and_function_words_stay_for_idf_to_weigh() -> None:
     assert tokenize("Die Kommissionen", "de") == ["die", "kommission"]
     assert tokenize("The commissions opened", "en") == ["the", "commiss", "open"]
+
+
+@pytest.mark.parametrize(
+    ("language", "theirs", "other"),
+    [
+        ("en", "Islamist regime", "islamistisches Regime"),
+        ("da", "fredsaftale", "peace agreement"),
+        ("de", "Friedensabkommen", "fredsaftale"),
+        ("fr", "la Commission européenne", "peace agreement"),
+        ("es", "acuerdo de paz", "peace agreement"),
+    ],
+)
+def test_a_text_reads_as_a_language_when_its_dictionary_has_every_word(
+    language: str, theirs: str, other: str
+) -> None:
+    assert reads_as(theirs, language)
+    assert not reads_as(other, language)
+    assert reads_as("17.786.419", language)  # no letters: any reader reads it
+
+
+def test_without_a_dictionary_only_a_text_without_letters_reads_as_the_language() -> None:
+    assert reads_as("1994", "xx")
+    assert not reads_as("regime", "xx")

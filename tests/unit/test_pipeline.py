@@ -205,6 +205,8 @@ def test_a_translation_that_changes_a_number_is_not_used() -> None:
     assert Translator(Model("Deutsch: Schweden"))("Sweden", "de") == "Schweden"
     assert Translator(Model("español: Suecia"))("Sweden", "es") == "Suecia"
     assert Translator(Model("Nederlands: Zweden"))("Sweden", "nl") == "Zweden"  # no table: CLDR
+    assert Translator(Model("1946 AD"))("1946", "en") == "1946"  # a bare year is not sent
+    assert Translator(Model("56.2"))("56,2", "en") == "56.2"  # separators are the language's
 
 
 def test_a_request_for_a_quotation_gets_the_cited_sentence(fake_assistant) -> None:  # type: ignore[no-untyped-def]
