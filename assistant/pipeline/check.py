@@ -213,12 +213,21 @@ def _brings_news(text: str, question: str, language: str) -> bool:
 
 
 def _news(text: str, question: str, language: str) -> str:
-    """What an answer adds to the question: its words the question does not hold, in order
-    ("The Pleistocene takes place during the Quaternary period" → "the Quaternary" for "During
-    which period does the Pleistocene take place?"); the answer as written when it adds all."""
+    """What an answer adds to the question: its longest run of words the question does not hold
+    (the later of two as long: "They believe their views reflect the Islam" → "the Islam" for
+    "What do supporters of Islamism believe their views reflect?"); the answer as written when it
+    adds all of its words."""
     asked = _asked(question, language)
-    kept = [w for w in _WORD.findall(text) if not _among(w, asked, language)]
-    return text if len(kept) == len(_WORD.findall(text)) else " ".join(kept)
+    runs: list[list[str]] = [[]]
+    for word in _WORD.findall(text):
+        if _among(word, asked, language):
+            runs.append([])
+        else:
+            runs[-1].append(word)
+    if len(runs) == 1:
+        return text
+    longest: list[str] = max(runs[::-1], key=len)
+    return " ".join(longest)
 
 
 def _among(word: str, asked: set[str], language: str) -> bool:

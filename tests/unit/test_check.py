@@ -44,6 +44,18 @@ def test_an_answer_restating_the_question_is_judged_by_what_it_adds() -> None:
     assert not wrong.claims and wrong.checks[0].verdict == "unsupported"
 
 
+def test_what_a_restating_answer_adds_is_its_longest_run_of_new_words() -> None:
+    from assistant.pipeline.check import _news
+
+    question = "What do supporters of Islamism believe their views reflect?"
+    assert _news("They believe their views reflect the Islam", question, "en") == "the Islam"
+    assert _news("Islam", question, "en") == "Islam"  # all of it is new: as written
+    asked = "Wohin floh Ghani zuerst?"
+    assert _news("Ghani, der Präsident, floh nach Usbekistan im August", asked, "de") == (
+        "nach Usbekistan im August"
+    )
+
+
 def test_an_answer_no_sentence_holds_is_dropped() -> None:
     for draft in ("Kazakhstan [1]", "7,000 prisoners [2]", "Ghani fled in 2021 [1]"):
         checked = _check(draft)
