@@ -5,8 +5,7 @@ watch limit). A sync starts when no event has come for `quiet` seconds and every
 since the last sync kept its size and mtime for `settle` seconds: a file still being copied is not
 read half-written, and a burst of 500 files is one sync. Hidden entries (a path part starting
 with '.': lock and temporary files, editors' swap files) and files ingest does not read never
-count; folders always do. The sync is `ingest.sync.ingest`: it re-reads only changed files and
-holds the store's lock.
+count; folders always do. The sync is `ingest.sync.ingest` (changed files only, under the lock).
 """
 
 from __future__ import annotations
@@ -266,15 +265,16 @@ def watch_folder(
     """Sync the documents folder now and after every settled change, until `stop` is set (a
     sync running then, or at Ctrl-C, ends after the texts being embedded). `echo` gets the first
     sync's report (its error lines and summary line), the same for every later sync that changed
-    something or met a problem, and one line per AssistantError (such as another ingest holding
-    the lock too long). `run` replaces `ingest(settings)` in tests."""
+    something or met a problem, and one line per AssistantError (another ingest holding the
+    lock too long, say). `run` replaces `ingest(settings)` in tests."""
     reporter = _Reporter(run or (lambda: ingest(settings, stop=stop)), echo)
     store = settings.store.path.absolute()
     ignore = None if settings.store.chroma_url else (lambda path: path.is_relative_to(store))
     with FolderWatcher(settings.root, reporter, quiet=quiet, ignore=ignore) as watcher:
         watcher.request()
-        try:
-            stop.wait()
+        try:  # waking twice a second: Ctrl-C may reach another thread, which wakes no wait
+            while not stop.wait(0.5):
+                pass
         finally:
             stop.set()  # on Ctrl-C too: a running sync ends after its texts, then the watch
 

@@ -7,6 +7,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -170,3 +171,20 @@ def test_ctrl_c_during_a_sync_stops_that_sync_before_the_watch_waits_for_it(sett
     with pytest.raises(KeyboardInterrupt):
         watch_folder(settings, lambda line: None, stop, QUIET, run=sync_until_stopped)
     assert seen.is_set()
+
+
+def test_ctrl_c_that_the_kernel_gives_another_thread_still_ends_the_watch(settings) -> None:
+    """A Ctrl-C goes to the whole process, and the kernel may hand it to any of its threads;
+    Python then runs the handler on the main thread, but only once that thread wakes."""
+    stop = threading.Event()
+
+    def sync_that_gets_the_ctrl_c() -> IngestReport:
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)  # to this thread, not main
+        if not stop.wait(LONG):
+            stop.set()  # the watch never woke: end it, late, so that the test fails, not hangs
+        return report()
+
+    began = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        watch_folder(settings, lambda line: None, stop, QUIET, run=sync_that_gets_the_ctrl_c)
+    assert time.monotonic() - began < LONG / 2
