@@ -8,7 +8,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -160,7 +160,18 @@ def test_watch_folder_with_real_ingest_and_a_store_inside_the_folder(
         session.end()
 
 
-def test_ctrl_c_during_a_sync_stops_that_sync_before_the_watch_waits_for_it(settings) -> None:
+@pytest.fixture
+def ctrl_c_raises() -> Iterator[None]:
+    """Ctrl-C raising KeyboardInterrupt as in a terminal, even when the suite was started in
+    the background of a script, which starts every program with SIGINT ignored."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_during_a_sync_stops_that_sync_before_the_watch_waits_for_it(
+    settings, ctrl_c_raises
+) -> None:
     stop, seen = threading.Event(), threading.Event()
 
     def sync_until_stopped() -> IngestReport:  # an ingest told to stop returns early
@@ -173,7 +184,9 @@ def test_ctrl_c_during_a_sync_stops_that_sync_before_the_watch_waits_for_it(sett
     assert seen.is_set()
 
 
-def test_ctrl_c_that_the_kernel_gives_another_thread_still_ends_the_watch(settings) -> None:
+def test_ctrl_c_that_the_kernel_gives_another_thread_still_ends_the_watch(
+    settings, ctrl_c_raises
+) -> None:
     """A Ctrl-C goes to the whole process, and the kernel may hand it to any of its threads;
     Python then runs the handler on the main thread, but only once that thread wakes."""
     stop = threading.Event()
