@@ -89,11 +89,12 @@ def _watch(args: argparse.Namespace) -> int:
         return 1
     stop = threading.Event()
     print(f"watching {settings.root} (Ctrl-C to stop)", file=sys.stderr)
-    try:
-        watch_folder(settings, lambda line: write_line(sys.stdout, line), stop, args.quiet)
-    except KeyboardInterrupt:
+    try:  # its own handler, as ingest's: a Ctrl-C (or kill -INT) ends even a watch started
+        with ctrl_c_stops(stop):  # in the background of a script, where SIGINT starts ignored
+            watch_folder(settings, lambda line: write_line(sys.stdout, line), stop, args.quiet)
+    except KeyboardInterrupt:  # a second Ctrl-C
         stop.set()
-        print("stopped watching", file=sys.stderr)
+    print("stopped watching", file=sys.stderr)
     return 0
 
 
