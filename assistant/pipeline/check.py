@@ -30,8 +30,8 @@ _PREAMBLE = re.compile(r"^\W*(?:answer|svar|antwort|réponse|respuesta)\s*:\s*",
 @dataclass(frozen=True)
 class Claim:
     """One answer of the draft, the evidence sentence it stands in, and the language its words
-    are in (the sentence's when copied from it; empty when found only by translating it, as the
-    model may have written them in either language)."""
+    are in: the sentence's when copied from it, the question's when written in it, empty when
+    not known (composing then puts them into the question's language)."""
 
     text: str
     evidence: Evidence
@@ -122,9 +122,7 @@ class Checker:
         if found is not None:
             score, source = found
             reason = "in the cited sentence" if source in cited else "citation corrected"
-            if _written_in(
-                text, source, language
-            ):  # "Islamist regime" from "islamistisches Regime"
+            if _written_in(text, source, language):  # "Islamist regime", "islamistisches Regime"
                 return Claim(text, source, score, language), ("supported", score, reason)
             words = locate(text, source)
             if not _brings_news(words, question, language):
@@ -134,14 +132,13 @@ class Checker:
             found = self._across_languages(said, cited, evidence, language)
             if found is not None:
                 score, source = found
-                # Its words may be the question's language or, copied, the source's: left open,
-                # so that composing puts them into the question's language either way.
-                claim = Claim(said, source, score, "")
+                claim = Claim(said, source, score, _words_of(said, language))
                 return claim, ("supported", score, "found in the source's language")
         aligned = self._by_meaning(news, cited, evidence, language)
         if aligned is not None:
             score, source = aligned
-            return Claim(news, source, score, ""), ("supported", score, "found by its meaning")
+            claim = Claim(news, source, score, _words_of(news, language))
+            return claim, ("supported", score, "found by its meaning")
         return None, ("unsupported", 0.0, "no source says this")
 
     def _by_meaning(
@@ -204,6 +201,13 @@ def _written_in(text: str, source: Evidence, language: str) -> bool:
         return False
     copied = " ".join(text.split()).casefold() in " ".join(source.text.split()).casefold()
     return not copied and reads_as(text, language)
+
+
+def _words_of(text: str, language: str) -> str:
+    """The language of an answer found only through a translation: the question's when its
+    dictionary has every word, else "" (copied from the source, or unknown), which composing
+    puts into the question's language."""
+    return language if reads_as(text, language) else ""
 
 
 def _brings_news(text: str, question: str, language: str) -> bool:

@@ -24,7 +24,6 @@ from assistant.pipeline.period import month_of
 from assistant.pipeline.question import Question
 from assistant.prompt import one_line, translate_messages
 from assistant.types import Citation, Evidence
-from vectorstore.languages import reads_as
 from vectorstore.schema import DocumentRecord
 
 Translate = Callable[[str, str], str]
@@ -76,8 +75,6 @@ class Composer:
         said_in = claim.language or claim.evidence.language
         if not said_in or not question.language or said_in == question.language:
             return claim.text
-        if not claim.language and reads_as(claim.text, question.language):
-            return claim.text  # the model's own words, already the question's ("Islamist regime")
         return self.translate(claim.text, question.language)
 
 

@@ -129,9 +129,10 @@ def test_an_answer_found_only_across_languages_is_put_into_the_questions_languag
     checker = Checker(lambda t: 1.0, 0.6, translate)
     question = read_question("Which post?", "Which post does Tom West take over?", "en")
     checked = checker("the post of envoy [3]", question.text, EVIDENCE, "en")
-    assert [(c.text, c.evidence.n) for c in checked.claims] == [("the post of envoy", 3)]
-    # Whichever language the model wrote it in, the answer is composed in the question's: these
-    # words already read as English, so they are not sent to be translated again.
+    # The check found it by translating it; its words already read as English, so the claim is
+    # English, and composing does not send it to be translated again.
+    claims = [(c.text, c.evidence.n, c.language) for c in checked.claims]
+    assert claims == [("the post of envoy", 3, "en")]
     assert Composer(translate)(checked.claims, question).text == "the post of envoy [1]"
     assert asked == [("the post of envoy", "da")]
 
