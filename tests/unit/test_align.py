@@ -53,7 +53,8 @@ def test_an_answer_with_a_number_the_sentence_lacks_is_not_aligned() -> None:
 def test_the_check_keeps_an_answer_found_only_by_meaning() -> None:
     checker = Checker(lambda t: 1.0, 0.6, translate=None, align=Aligner(embed, 0.85))
     checked = checker("Sweden [1]", "Where is Energiprojekt AB based?", [SENTENCE], "en")
-    assert [(c.text, c.evidence.n, c.language) for c in checked.claims] == [("Sweden", 1, "")]
+    # Found through the German sentence, but written in English words: an English claim.
+    assert [(c.text, c.evidence.n, c.language) for c in checked.claims] == [("Sweden", 1, "en")]
     assert checked.checks[0].reason == "found by its meaning"
     wrong = checker("Norway [1]", "Where is Energiprojekt AB based?", [SENTENCE], "en")
     assert not wrong.claims and wrong.checks[0].verdict == "unsupported"
