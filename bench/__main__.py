@@ -5,7 +5,8 @@ eval of the defaults and every alternative, about an hour; docs/EVALUATION.md), 
 (questions naming a period, on both corpora; docs/EVALUATION.md), concurrency
 (three users at once, one sending the worst question the budgets allow) and formats (the PDF
 libraries compared, a 300-page PDF ingested, the watched folder's latency) and runtimes
-(ingest throughput of each embedding runtime) and reader (the model handed only the sentence
+(ingest throughput of each embedding runtime), thousand (1,000 articles ingested, against
+the machine's floor) and reader (the model handed only the sentence
 that holds the answer: its ceiling as a reader; docs/EVALUATION.md). The run holds the
 machine's heavy-job lock (/tmp/seed-assistant-heavy.lock) so that no other model-loading job distorts the figures;
 do not wrap it in `flock` yourself (pass --no-lock if you already hold the lock).
@@ -35,7 +36,7 @@ from bench.common import (
 )
 
 ORDER = ("ingest", "retrieval", "answer", "coldstart", "stock", "reingest")
-EXTRA = ("quality", "periods", "concurrency", "formats", "runtimes", "reader")
+EXTRA = ("quality", "periods", "concurrency", "formats", "runtimes", "thousand", "reader")
 
 
 def _runner(name: str, args: argparse.Namespace) -> Callable[[], dict[str, Any]] | None:
@@ -79,6 +80,10 @@ def _runner(name: str, args: argparse.Namespace) -> Callable[[], dict[str, Any]]
         from bench import runtimes
 
         return runtimes.run
+    if name == "thousand":
+        from bench import thousand
+
+        return thousand.run
     if name == "reader":
         from bench import reader
 
