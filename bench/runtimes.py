@@ -37,6 +37,7 @@ from bench.common import (
 )  # fmt: skip
 from bench.quality import XQUAD
 from ingest import ingest
+from ingest.progress import Progress
 from ingest.settings import IngestSettings
 from vectorstore.remote_embeddings import embedder_for, vector_identity
 from vectorstore.settings import PROJECT_ROOT, StoreSettings
@@ -67,22 +68,33 @@ def _measure(
         StoreSettings(), path=RESULTS / "runtimes-store", chroma_url="", embeddings_runtime=runtime,
         embeddings_url=",".join(urls), chunk_vectors=chunks,
     )  # fmt: skip
+    row, _ = timed_ingest(store, folder)
+    return {"runtime": f"{len(urls)} server{'s' if len(urls) > 1 else ''}" if urls else runtime,
+            **row}  # fmt: skip
+
+
+def timed_ingest(
+    store: StoreSettings, folder: Path, progress: Progress | None = None
+) -> tuple[dict[str, Any], Any]:
+    """`folder` ingested into a fresh store at `store.path` (removed afterwards), timed from the
+    first file read to the published index, the model loaded and warmed first (one text per
+    server): its row, and the embedder."""
     shutil.rmtree(store.path, ignore_errors=True)
     embedder = embedder_for(store)
-    warm = max(1, len(urls))  # one text per server
+    warm = max(1, len([u for u in store.embeddings_url.split(",") if u]))
     embedder.embed_passages(
         ["warm up the model before the clock starts"] * warm, ["none"] * warm, 1
     )
     clock = time.perf_counter()
-    report = ingest(IngestSettings(root=folder, store=store), embedder=embedder)
+    report = ingest(IngestSettings(root=folder, store=store), progress=progress, embedder=embedder)
     seconds = time.perf_counter() - clock
     if not report.ok:
-        raise RuntimeError(f"the runtimes benchmark's ingest failed: {report.errors}")
+        raise RuntimeError(f"the benchmark's ingest failed: {report.errors}")
     shutil.rmtree(store.path, ignore_errors=True)
-    texts = report.sentences_embedded + (report.chunks_embedded if chunks == "encoded" else 0)
-    return {
-        "runtime": f"{len(urls)} server{'s' if len(urls) > 1 else ''}" if urls else runtime,
-        "chunks": chunks,
+    pooled = store.chunk_vectors == "pooled"
+    texts = report.sentences_embedded + (0 if pooled else report.chunks_embedded)
+    row = {
+        "chunks": store.chunk_vectors,
         "identity": vector_identity(store),
         "documents": len(report.added),
         "texts": texts,
@@ -90,6 +102,7 @@ def _measure(
         "texts_per_s": texts / seconds,
         "articles_per_min": len(report.added) / seconds * 60,
     }
+    return row, embedder
 
 
 def _through_servers(count: int, folder: Path) -> dict[str, Any]:

@@ -24,10 +24,8 @@ from typing import Any
 
 from bench.common import RESULTS, fmt, load_json, provenance, save_json, table, write_section
 from bench.quality import XQUAD
-from ingest import ingest
+from bench.runtimes import timed_ingest
 from ingest.progress import Meter
-from ingest.settings import IngestSettings
-from vectorstore.remote_embeddings import embedder_for, vector_identity
 from vectorstore.settings import PROJECT_ROOT, StoreSettings
 from vectorstore.text import detect_language, split_sentences
 
@@ -96,27 +94,8 @@ def _printer() -> Any:
 
 def ingest_all(folder: Path) -> dict[str, Any]:
     store = replace(StoreSettings(), path=RESULTS / "thousand-store", chroma_url="")
-    shutil.rmtree(store.path, ignore_errors=True)
-    embedder = embedder_for(store)
-    embedder.embed_passages(["warm up the model before the clock starts"], ["none"], 1)
-    clock = time.perf_counter()
-    report = ingest(
-        IngestSettings(root=folder, store=store), progress=_printer(), embedder=embedder
-    )
-    seconds = time.perf_counter() - clock
-    if not report.ok:
-        raise RuntimeError(f"the 1,000-article ingest failed: {report.errors}")
-    shutil.rmtree(store.path, ignore_errors=True)
-    pooled = store.chunk_vectors == "pooled"
-    texts = report.sentences_embedded + (0 if pooled else report.chunks_embedded)
-    return {
-        "identity": vector_identity(store),
-        "chunks": store.chunk_vectors,
-        "documents": len(report.added),
-        "texts": texts,
-        "seconds": seconds,
-        "floor_seconds": _floor(embedder, folder),
-    }
+    row, embedder = timed_ingest(store, folder, _printer())
+    return {**row, "floor_seconds": _floor(embedder, folder)}
 
 
 def _floor(embedder: Any, folder: Path) -> float | None:
@@ -125,11 +104,12 @@ def _floor(embedder: Any, folder: Path) -> float | None:
     if not hasattr(embedder, "encode"):
         return None
     paths = sorted(folder.iterdir())
-    words = [w for p in paths[:FLOOR_ARTICLES] for w in p.read_text("utf-8").split()]
+    sample = paths[:FLOOR_ARTICLES]
+    words = [w for p in sample for w in p.read_text("utf-8").split()]
     pieces = [" ".join(words[i : i + PIECE_WORDS]) for i in range(0, len(words), PIECE_WORDS)]
     clock = time.perf_counter()
-    embedder.encode(pieces, 2)
-    return (time.perf_counter() - clock) * len(paths) / FLOOR_ARTICLES
+    embedder.encode(pieces, embedder.document_threads)
+    return (time.perf_counter() - clock) * len(paths) / len(sample)
 
 
 def run() -> dict[str, Any]:
